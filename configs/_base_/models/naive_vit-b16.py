@@ -1,0 +1,22 @@
+# Naive adaptation of CLIP ViT-B/16: frames independently, mean of [CLS].
+model = dict(
+    type='Recognizer3D',
+    backbone=dict(
+        type='VideoViT',
+        arch='b',
+        patch_size=16,
+        img_size=224,
+        num_frames=16,
+        drop_path_rate=0.,
+        out_type='cls_mean'),
+    cls_head=dict(
+        type='TimeSformerHead',
+        num_classes=400,
+        in_channels=768,
+        dropout_ratio=0.5,
+        average_clips='prob'),
+    data_preprocessor=dict(
+        type='ActionDataPreprocessor',
+        mean=[122.771, 116.746, 104.094],
+        std=[68.5, 66.632, 70.323],
+        format_shape='NCTHW'))

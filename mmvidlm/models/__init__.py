@@ -1,0 +1,6 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+import mmvidlm  # noqa: F401  (compatibility fixes before mmaction.models)
+import mmaction.models  # noqa: F401,E402  (registers MMAction2's models)
+
+from .backbones import *  # noqa: F401,F403,E402
+from .layers import *  # noqa: F401,F403,E402
