@@ -3,11 +3,16 @@ default_scope = 'mmvidlm'
 default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),
     timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=20, ignore_last=False),
+    # test metrics json written by the main process only (MMEngine: all ranks)
+    logger=dict(type='MainProcessLoggerHook', interval=20, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=1, save_best='auto'),
+    # kill-safe saving: atomic files, `last_checkpoint` updated last
+    checkpoint=dict(type='SafeCheckpointHook', interval=1, save_best='auto'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # action='skip' drops a step with a NaN/inf loss instead of stopping
+    non_finite_loss=dict(type='NonFiniteLossHook', action='stop'),
+    skipped_videos=dict(type='SkippedVideosHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -4,9 +4,20 @@ import mmaction.datasets  # noqa: F401,E402  (registers MMAction2's transforms)
 
 from .synthetic import (APPEARANCE_CLASSES, CLASS_NAMES, MOTION_CLASSES,
                         generate_synthetic_videos)
+from .robust import (AnnotationError, RobustVideoDataset, RobustVideoMixin,
+                     VideoReadError, check_caption_annotations,
+                     load_json_annotations)
 from .synthetic_dataset import SyntheticVideoDataset
+from .caption_dataset import VideoCaptionDataset
+from .retrieval_dataset import VideoRetrievalDataset
+from .synthetic_video_text import (SyntheticCaptionDataset,
+                                   SyntheticRetrievalDataset)
 
 __all__ = [
+    'VideoCaptionDataset', 'VideoRetrievalDataset', 'SyntheticCaptionDataset',
+    'SyntheticRetrievalDataset',
     'APPEARANCE_CLASSES', 'CLASS_NAMES', 'MOTION_CLASSES',
-    'SyntheticVideoDataset', 'generate_synthetic_videos'
+    'SyntheticVideoDataset', 'generate_synthetic_videos', 'AnnotationError',
+    'RobustVideoDataset', 'RobustVideoMixin', 'VideoReadError',
+    'check_caption_annotations', 'load_json_annotations'
 ]

@@ -2,20 +2,20 @@
 import os.path as osp
 from typing import Dict
 
-from mmaction.datasets import VideoDataset
-
 from mmvidlm.registry import DATASETS
+from .robust import RobustVideoDataset
 from .synthetic import CLASS_NAMES, generate_synthetic_videos
 
 
 @DATASETS.register_module()
-class SyntheticVideoDataset(VideoDataset):
+class SyntheticVideoDataset(RobustVideoDataset):
     """The built-in synthetic motion videos as an MMAction2 VideoDataset.
 
     The videos are generated on first use (see
     :func:`mmvidlm.datasets.synthetic.generate_synthetic_videos`) into
     ``data_root`` and then read like any video data set: decord through
-    MMAction2's pipeline.
+    MMAction2's pipeline, unreadable videos handled by
+    :class:`~mmvidlm.datasets.RobustVideoDataset`.
 
     Args:
         data_root (str): Cache folder of the generated videos.
@@ -25,8 +25,8 @@ class SyntheticVideoDataset(VideoDataset):
         num_frames (int): Frames per video. Defaults to 16.
         frame_size (int): Frame size in pixels. Defaults to 64.
         seed (int): Generation seed. Defaults to 0.
-        **kwargs: Other arguments of MMAction2's ``VideoDataset``
-            (``pipeline``, ``test_mode``, ...).
+        **kwargs: Other arguments of :class:`RobustVideoDataset`
+            (``pipeline``, ``test_mode``, ``max_skipped_videos``, ...).
     """
 
     METAINFO = dict(classes=CLASS_NAMES)

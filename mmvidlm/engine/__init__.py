@@ -3,6 +3,15 @@ import mmvidlm  # noqa: F401  (compatibility fixes first)
 import mmaction.engine  # noqa: F401,E402  (MMAction2's hooks, optimizers)
 import mmaction.visualization  # noqa: F401,E402  (ActionVisualizer)
 
+from .hooks import (AtomicLocalBackend, MainProcessLoggerHook,  # noqa: E402
+                    NonFiniteLossHook, SafeCheckpointHook, SkippedVideosHook,
+                    atomic_write)
+from .loops import EpochBasedTrainLoop  # noqa: E402
 from .model_wrappers import CPUDistributedDataParallel  # noqa: E402
+from .optimizers import TrainableParamsOptimWrapperConstructor  # noqa: E402
 
-__all__ = ['CPUDistributedDataParallel']
+__all__ = [
+    'AtomicLocalBackend', 'CPUDistributedDataParallel', 'EpochBasedTrainLoop',
+    'MainProcessLoggerHook', 'NonFiniteLossHook', 'SafeCheckpointHook', 'SkippedVideosHook',
+    'TrainableParamsOptimWrapperConstructor', 'atomic_write'
+]

@@ -62,7 +62,7 @@ def patch_mmaction_drn() -> bool:
     package = types.ModuleType(_DRN_MODULE)
     package.__path__ = []
     module = types.ModuleType(f'{_DRN_MODULE}.drn')
-    module.DRN = _MissingDRN
+    module.DRN = package.DRN = _MissingDRN
     package.drn = module
     sys.modules[_DRN_MODULE] = package
     sys.modules[f'{_DRN_MODULE}.drn'] = module

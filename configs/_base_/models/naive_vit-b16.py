@@ -1,4 +1,11 @@
 # Naive adaptation of CLIP ViT-B/16: frames independently, mean of [CLS].
+# OpenAI's weights (openai/CLIP clip/clip.py), a TorchScript archive that
+# init_cfg=dict(type='Pretrained', checkpoint=clip_checkpoint) converts
+# when loading; experiment configs set it, demos train from scratch.
+clip_checkpoint = (
+    'https://openaipublic.azureedge.net/clip/models/'
+    '5806e77cd80f8b59890b7e101eabd078d9fb84e6937f9e85e4ecb61988df416f/'
+    'ViT-B-16.pt')
 model = dict(
     type='Recognizer3D',
     backbone=dict(

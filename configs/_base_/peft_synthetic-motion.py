@@ -1,0 +1,26 @@
+# What the tiny PEFT classifiers on the synthetic motion videos share
+# (configs/peft/*_synthetic-motion.py): data, schedule, runtime, and the
+# Recognizer3D parts as variables. MMEngine refuses two bases that both set
+# `model` or `optim_wrapper`; the encoder config (blip_encoders/) sets them,
+# so this file names the rest and each experiment config assembles it.
+_base_ = ['./datasets/synthetic_motion.py', './default_runtime.py']
+
+cls_head = dict(
+    type='TimeSformerHead', num_classes=6, in_channels=64, dropout_ratio=0.)
+data_preprocessor = dict(
+    type='ActionDataPreprocessor',
+    mean=[122.771, 116.746, 104.094],
+    std=[68.5, 66.632, 70.323],
+    format_shape='NCTHW')
+optimizer = dict(type='AdamW', lr=1e-3, weight_decay=0.05)
+
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12, val_interval=4)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
+         convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=11, eta_min=1e-5, by_epoch=True,
+         begin=1, end=12)
+]
+default_hooks = dict(logger=dict(interval=10))

@@ -1,0 +1,17 @@
+# Fine-tuning schedule of the BLIP video-language tasks (BLIP's own
+# fine-tuning recipe: AdamW, cosine decay, 5 epochs).
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=5, val_interval=1)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+
+# The encoder bases own `optim_wrapper` (constructor, trainable groups);
+# experiment configs add this optimizer: dict(**_base_.blip_finetune_optim).
+blip_finetune_optim = dict(
+    optimizer=dict(type='AdamW', lr=1e-5, weight_decay=0.05),
+    clip_grad=dict(max_norm=5, norm_type=2))
+param_scheduler = [
+    dict(type='CosineAnnealingLR', by_epoch=True, begin=0, end=5, T_max=5,
+         eta_min=0)
+]
+# lr above is for 8 GPUs x 16 clips
+auto_scale_lr = dict(enable=False, base_batch_size=128)

@@ -1,0 +1,13 @@
+# PEFT benchmark: BitFit (encoder biases),
+# BLIP ViT-B/16, MSR-VTT captioning; LP and LH trained too.
+_base_ = [
+    '../_base_/models/blip_encoders/bitfit_vit-b16.py',
+    '../_base_/models/blip_caption.py',
+    '../_base_/datasets/msrvtt_caption.py',
+    '../_base_/schedules/adamw_blip-video_5e.py',
+    '../_base_/default_runtime.py'
+]
+model = _base_.blip_caption_model
+optim_wrapper = dict(
+    **_base_.blip_finetune_optim,
+    paramwise_cfg=dict(trainable=_base_.blip_caption_trainable))

@@ -1,0 +1,13 @@
+# PEFT benchmark: ViViT-style full fine-tuning (4 temporal blocks after the
+# spatial ViT, initialised from its last 4 layers),
+# BLIP ViT-B/16, MSVD captioning; everything is trained.
+_base_ = [
+    '../_base_/models/blip_encoders/vivit_vit-b16.py',
+    '../_base_/models/blip_caption.py',
+    '../_base_/datasets/msvd_caption.py',
+    '../_base_/schedules/adamw_blip-video_5e.py',
+    '../_base_/default_runtime.py'
+]
+model = _base_.blip_caption_model
+optim_wrapper = dict(
+    **_base_.blip_finetune_optim)

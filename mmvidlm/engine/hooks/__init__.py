@@ -1,0 +1,11 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+from .checkpoint_hook import (AtomicLocalBackend, SafeCheckpointHook,
+                              atomic_write)
+from .logger_hook import MainProcessLoggerHook
+from .non_finite_loss_hook import NonFiniteLossHook
+from .skipped_videos_hook import SkippedVideosHook
+
+__all__ = [
+    'AtomicLocalBackend', 'MainProcessLoggerHook', 'NonFiniteLossHook',
+    'SafeCheckpointHook', 'SkippedVideosHook', 'atomic_write'
+]

@@ -1,0 +1,4 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+from .trainable_constructor import TrainableParamsOptimWrapperConstructor
+
+__all__ = ['TrainableParamsOptimWrapperConstructor']

@@ -1,0 +1,58 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+import torch
+import torch.nn as nn
+from mmpretrain.models.utils import MultiheadAttention
+
+from mmvidlm.registry import MODELS
+from .token_mix import TokenMixLayer
+
+
+@MODELS.register_module()
+class DualAttentionLayer(TokenMixLayer):
+    """A ViT layer with CogVideo's dual-channel attention (Token Mixing,
+    Eq. 5).
+
+    A temporal multi-head attention (each position attends to itself in
+    every frame) runs in parallel with the spatial one; the two are mixed
+    as ``alpha * spatial + (1 - alpha) * temporal`` with a learnable
+    ``alpha``. When an image checkpoint is loaded, ``temporal_attn`` is
+    initialised from the spatial ``attn``.
+
+    Args:
+        alpha_init (float): Initial ``alpha``; 1 starts from the image
+            model's output. Defaults to 1.
+        token_mix (bool): See :class:`TokenMixLayer`. Defaults to False.
+        **kwargs: The other arguments of :class:`TokenMixLayer`.
+    """
+
+    def __init__(self, alpha_init: float = 1., token_mix: bool = False,
+                 **kwargs):
+        super().__init__(token_mix=token_mix, **kwargs)
+        self.temporal_attn = MultiheadAttention(
+            **self.attention_kwargs(kwargs))
+        self.alpha = nn.Parameter(torch.tensor(float(alpha_init)))
+        self._register_load_state_dict_pre_hook(
+            self._init_temporal_from_spatial)
+
+    def _init_temporal_from_spatial(self, state_dict, prefix, *args,
+                                    **kwargs):
+        """Copy ``attn.*`` to the ``temporal_attn.*`` keys a checkpoint
+        lacks, and start ``alpha`` at its initial value."""
+        for key in list(state_dict):
+            if key.startswith(prefix + 'attn.'):
+                new_key = prefix + 'temporal_' + key[len(prefix):]
+                state_dict.setdefault(new_key, state_dict[key].clone())
+        state_dict.setdefault(prefix + 'alpha', self.alpha.detach().clone())
+
+    def temporal(self, x: torch.Tensor) -> torch.Tensor:
+        """Temporal attention on normalised (B, T, N, C) tokens."""
+        # (B, T, N, C) -> (B*N, T, C) -> (B, T, N, C)
+        B, T, N, C = x.shape
+        x = self.temporal_attn(x.transpose(1, 2).flatten(0, 1))
+        return x.unflatten(0, (B, N)).transpose(1, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.ln1(x)
+        x = x + self.alpha * self.attend(h) + \
+            (1 - self.alpha) * self.temporal(h)
+        return self.ffn(self.ln2(x), identity=x)

@@ -1,0 +1,86 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+import math
+from typing import Sequence
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+
+from mmvidlm.registry import MODELS
+from .token_mix import TokenMixLayer
+
+
+class STAdapter(BaseModule):
+    """The spatio-temporal adapter of ST-Adapter (Pan et al., NeurIPS 2022).
+
+    ``X + up(conv3d(down(X)))`` on the patch tokens of a clip (Token Mixing,
+    Eq. 6); the [CLS] tokens pass unchanged. As in the reference
+    implementation the convolution is depthwise with kernel (3, 1, 1) and
+    it starts at zero, so the adapter starts as the identity.
+
+    Args:
+        embed_dims (int): Token width.
+        adapter_channels (int): Bottleneck width. Defaults to 384.
+        kernel_size (Sequence[int]): (t, h, w) kernel of the convolution.
+            Defaults to (3, 1, 1).
+        depthwise (bool): Depthwise convolution (one filter per channel).
+            Defaults to True.
+    """
+
+    def __init__(self,
+                 embed_dims: int,
+                 adapter_channels: int = 384,
+                 kernel_size: Sequence[int] = (3, 1, 1),
+                 depthwise: bool = True):
+        super().__init__()
+        self.down = nn.Linear(embed_dims, adapter_channels)
+        self.conv = nn.Conv3d(
+            adapter_channels,
+            adapter_channels,
+            kernel_size=tuple(kernel_size),
+            padding=tuple(k // 2 for k in kernel_size),
+            groups=adapter_channels if depthwise else 1)
+        self.up = nn.Linear(adapter_channels, embed_dims)
+        for bias in (self.down.bias, self.conv.bias, self.up.bias):
+            nn.init.zeros_(bias)
+        nn.init.zeros_(self.conv.weight)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Args: x (Tensor): (B, T, 1 + H*W, C) tokens, [CLS] first."""
+        B, T, N, _ = x.shape
+        side = math.isqrt(N - 1)
+        if side * side != N - 1:
+            raise ValueError(f'STAdapter needs a square patch grid, got '
+                             f'{N - 1} patches.')
+        y = self.down(x[:, :, 1:])
+        # (B, T, H*W, Ca) -> (B, Ca, T, H, W) -> (B, T, H*W, Ca)
+        y = y.unflatten(2, (side, side)).permute(0, 4, 1, 2, 3)
+        y = self.conv(y).permute(0, 2, 3, 4, 1).flatten(2, 3)
+        return torch.cat([x[:, :, :1], x[:, :, 1:] + self.up(y)], dim=2)
+
+
+@MODELS.register_module()
+class STAdapterLayer(TokenMixLayer):
+    """A ViT layer with an ST-Adapter before its attention (Eq. 6-7).
+
+    Args:
+        adapter_channels (int): Bottleneck width. Defaults to 384.
+        kernel_size (Sequence[int]): Convolution kernel. Defaults to
+            (3, 1, 1).
+        depthwise (bool): Depthwise convolution. Defaults to True.
+        token_mix (bool): See :class:`TokenMixLayer`. Defaults to False.
+        **kwargs: The other arguments of :class:`TokenMixLayer`.
+    """
+
+    def __init__(self,
+                 adapter_channels: int = 384,
+                 kernel_size: Sequence[int] = (3, 1, 1),
+                 depthwise: bool = True,
+                 token_mix: bool = False,
+                 **kwargs):
+        super().__init__(token_mix=token_mix, **kwargs)
+        self.st_adapter = STAdapter(self.embed_dims, adapter_channels,
+                                    kernel_size, depthwise)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return super().forward(self.st_adapter(x))

@@ -1,0 +1,87 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+"""STA: token pruning by semantic-aware temporal accumulation (Ding et al.,
+ICCV 2023), the token-pruning baseline of InTI (ECCV 2024, Table 2)."""
+import math
+from typing import Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModule
+
+from mmvidlm.registry import MODELS
+from .token_merging import check_keep_ratio, num_kept
+
+
+@MODELS.register_module()
+class TemporalAccumulationPruning(BaseModule):
+    """Prune the patch tokens of every frame by their STA score.
+
+    Semantic importance of a patch token is its [CLS] attention within its
+    frame (softmax of scaled dot products with the frame's [CLS] token).
+    Temporal redundancy is its highest cosine similarity to a token of the
+    previous frame. A token keeps the part of its importance that is new
+    (``importance * (1 - redundancy)``) and passes the redundant part to its
+    match in the previous frame, last frame first, so the score of a token
+    accumulates over the later frames in which it reappears. Every frame keeps its
+    ``round(keep_ratio * (N - 1))`` best patch tokens, in their original
+    order, and its [CLS] token: ``(B, T, N, C) -> (B, T, N', C)``.
+
+    This is STA's scoring computed between two blocks, from token features
+    (the attention maps of the block are not exposed there).
+
+    Args:
+        embed_dims (int): Token width (unused; the interface of every
+            compressor).
+        keep_ratio (float): Fraction of the patch tokens kept. Defaults to
+            0.5.
+        init_cfg (dict, optional): Initialisation config.
+    """
+    halves_frames = False
+
+    def __init__(self,
+                 embed_dims: int,
+                 keep_ratio: float = 0.5,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg=init_cfg)
+        self.keep_ratio = check_keep_ratio(keep_ratio)
+
+    @torch.no_grad()
+    def scores(self, x: torch.Tensor) -> torch.Tensor:
+        """STA scores (B, T, N-1) of the patch tokens of (B, T, N, C)."""
+        cls, patches = x[:, :, :1], x[:, :, 1:]
+        importance = (cls @ patches.transpose(-1, -2)).squeeze(2)
+        importance = (importance / math.sqrt(x.shape[-1])).softmax(dim=-1)
+        if x.shape[1] == 1:
+            return importance
+        metric = F.normalize(patches, dim=-1)
+        # (B, T-1, P, P): tokens of frame t against those of frame t-1
+        sim = metric[:, 1:] @ metric[:, :-1].transpose(-1, -2)
+        redundancy, match = sim.clamp(min=0).max(dim=-1)
+        scores = list(importance.unbind(dim=1))
+        for t in range(x.shape[1] - 1, 0, -1):  # last frame first
+            passed = scores[t] * redundancy[:, t - 1]
+            scores[t] = scores[t] - passed
+            scores[t - 1] = scores[t - 1].scatter_add(1, match[:, t - 1],
+                                                      passed)
+        return torch.stack(scores, dim=1)
+
+    def forward(self, x: torch.Tensor,
+                size: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Prune tokens.
+
+        Args:
+            x (Tensor): Tokens (B, T, N, C).
+            size (Tensor): Patches per token (B, T, N, 1).
+
+        Returns:
+            tuple: Kept tokens (B, T, N', C) and their sizes (B, T, N', 1).
+        """
+        P = x.shape[2] - 1
+        k = num_kept(P, self.keep_ratio)
+        if k == P:
+            return x, size
+        keep = self.scores(x).topk(k, dim=-1).indices.sort(dim=-1).values
+        # +1: skip [CLS]; (B, T, k) -> (B, T, 1 + k)
+        index = F.pad(keep + 1, (1, 0))[..., None]
+        return (x.gather(2, index.expand(-1, -1, -1, x.shape[-1])),
+                size.gather(2, index))

@@ -1,0 +1,14 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+from .checkpoint_convert import (LAYOUTS, NATIVE_LAYOUT, convert_state_dict,
+                                 detect_layout)
+from .param_report import param_report, updated_params
+from .pretrained import (PretrainedInit, convert_checkpoint_file,
+                         download_cached, load_pretrained, load_weights,
+                         place_components)
+
+__all__ = [
+    'LAYOUTS', 'NATIVE_LAYOUT', 'convert_state_dict', 'detect_layout',
+    'PretrainedInit', 'convert_checkpoint_file', 'download_cached',
+    'load_pretrained', 'load_weights', 'param_report', 'place_components',
+    'updated_params'
+]

@@ -1,0 +1,158 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+"""Every encoder of the Token Mixing benchmark, built from its config."""
+import os.path as osp
+import re
+
+import pytest
+import torch
+import torch.nn as nn
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+
+from mmvidlm.models import VideoViT
+from mmvidlm.registry import MODELS
+
+ENCODERS = osp.join(
+    osp.dirname(__file__), '..', '..', '..', 'configs', '_base_', 'models',
+    'blip_encoders')
+# 12 layers, so that the configs' layer indices hold; tiny otherwise.
+TINY_B = dict(
+    arch=dict(
+        embed_dims=32, num_layers=12, num_heads=2, feedforward_channels=64),
+    img_size=32,
+    patch_size=8,
+    num_frames=4)
+SMALL_LAYERS = {
+    'adapter': dict(bottleneck=8),
+    'st_adapter': dict(adapter_channels=8)
+}
+#: What each encoder trains, as parameter-name patterns of a 12-layer ViT.
+EXPECTED = {
+    'plain': r'layers\.11\.',
+    'tokenmix': r'layers\.11\.',
+    'vivit': r'.',
+    'temporal_ft': r'temporal_(layers|pos_embed|ln)',
+    'dual_attention': r'layers\.\d+\.(temporal_attn\.|alpha$)',
+    'adapter': r'layers\.\d+\.(attn_adapter|ffn_adapter|ln1|ln2)\.',
+    'st_adapter': r'layers\.\d+\.st_adapter\.',
+    'bitfit': r'.*bias$',
+}
+
+
+def build_encoder(name: str):
+    """The encoder of ``blip_encoders/{name}_vit-b16.py``, tiny, frozen as
+    its config says; returns (model, optim_wrapper)."""
+    cfg = Config.fromfile(osp.join(ENCODERS, f'{name}_vit-b16.py'))
+    backbone = cfg.model.backbone
+    backbone.update(TINY_B)
+    if name in SMALL_LAYERS:
+        backbone.layer_cfgs.update(SMALL_LAYERS[name])
+    model = nn.ModuleDict(dict(backbone=MODELS.build(backbone)))
+    optim_wrapper = build_optim_wrapper(
+        model, dict(cfg.optim_wrapper, optimizer=dict(type='SGD', lr=0.1)))
+    return model, optim_wrapper
+
+
+@pytest.mark.parametrize('name', sorted(EXPECTED))
+def test_encoder_trains_only_what_its_config_says(name):
+    torch.manual_seed(0)
+    model, optim_wrapper = build_encoder(name)
+    trainable = {
+        n
+        for n, p in model.named_parameters() if p.requires_grad
+    }
+    expected = {
+        n
+        for n, _ in model.named_parameters()
+        if re.match(r'backbone\.' + EXPECTED[name], n)
+    }
+    assert trainable == expected and trainable
+
+    out = model.backbone(torch.randn(2, 3, 4, 32, 32))
+    assert out.shape == (2, 4, 17, 32)
+    out.square().mean().backward()
+    with_grad = {
+        n
+        for n, p in model.named_parameters() if p.grad is not None
+    }
+    assert with_grad == trainable
+    in_optimizer = {
+        id(p)
+        for group in optim_wrapper.optimizer.param_groups
+        for p in group['params']
+    }
+    assert in_optimizer == {
+        id(p)
+        for p in model.parameters() if p.requires_grad
+    }
+
+
+@pytest.mark.parametrize('name', ['adapter', 'st_adapter', 'dual_attention'])
+def test_added_modules_start_as_the_image_model(name):
+    """Adapters start as the identity and the dual attention at alpha=1:
+    with image weights loaded, the encoder computes the image model."""
+    torch.manual_seed(0)
+    model, _ = build_encoder(name)
+    image = VideoViT(
+        **TINY_B,
+        pre_norm=False,
+        act_cfg=dict(type='GELU'),
+        norm_cfg=dict(type='LN', eps=1e-6),
+        out_type='raw')
+    image.init_weights()
+    model.backbone.load_state_dict(image.state_dict(), strict=False)
+    x = torch.randn(1, 3, 4, 32, 32)
+    torch.testing.assert_close(model.backbone(x), image(x))
+
+
+def test_temporal_blocks_start_from_the_last_spatial_layers():
+    model, _ = build_encoder('temporal_ft')
+    backbone = model.backbone
+    image = VideoViT(**TINY_B, pre_norm=False)
+    image.init_weights()
+    missing, _ = backbone.load_state_dict(image.state_dict(), strict=False)
+    assert missing == []
+    state = backbone.state_dict()
+    for i in range(4):
+        for key, value in image.layers[8 + i].state_dict().items():
+            torch.testing.assert_close(state[f'temporal_layers.{i}.{key}'],
+                                       value)
+    torch.testing.assert_close(state['temporal_ln.weight'],
+                               image.state_dict()['ln1.weight'])
+    # a checkpoint that has the temporal blocks keeps them
+    state['temporal_layers.0.ln1.weight'] += 1
+    backbone.load_state_dict(state)
+    torch.testing.assert_close(backbone.temporal_layers[0].ln1.weight,
+                               state['temporal_layers.0.ln1.weight'])
+
+
+def test_dual_attention_starts_from_the_spatial_attention():
+    model, _ = build_encoder('dual_attention')
+    image = VideoViT(**TINY_B, pre_norm=False)
+    image.init_weights()
+    missing, _ = model.backbone.load_state_dict(
+        image.state_dict(), strict=False)
+    assert missing == []
+    layer = model.backbone.layers[5]
+    torch.testing.assert_close(layer.temporal_attn.qkv.weight,
+                               image.layers[5].attn.qkv.weight)
+
+
+def test_token_mixing_composes_with_temporal_blocks_and_adapters():
+    model = MODELS.build(
+        dict(
+            type='TokenMixViT',
+            **TINY_B,
+            token_mix_layers=[-1],
+            temporal_layers=2,
+            layer_cfgs=dict(type='AdapterLayer', bottleneck=8),
+            other_frame_scale=0.8,
+            out_type='cls_mean'))
+    assert model.layers[11].token_mix and model.layers[11].attn_adapter
+    assert model(torch.randn(2, 3, 4, 32, 32)).shape == (2, 32)
+
+
+def test_temporal_blocks_check_the_number_of_frames():
+    model = MODELS.build(dict(type='TokenMixViT', **TINY_B, temporal_layers=1))
+    with pytest.raises(ValueError, match='num_frames=4, got clips of 8'):
+        model(torch.randn(1, 3, 8, 32, 32))

@@ -1,0 +1,134 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+import pytest
+import torch
+import torch.nn as nn
+from mmpretrain.models.backbones import VisionTransformer
+from mmpretrain.models.utils import resize_pos_embed
+
+from mmvidlm.models import VideoViT
+from mmvidlm.registry import MODELS
+
+ARCH = dict(
+    embed_dims=32, num_layers=3, num_heads=4, feedforward_channels=64)
+
+
+def tiny_vit(**kwargs) -> VideoViT:
+    cfg = dict(arch=ARCH, img_size=32, patch_size=8, num_frames=4)
+    cfg.update(kwargs)
+    model = VideoViT(**cfg)
+    model.init_weights()
+    return model.eval()
+
+
+@MODELS.register_module(force=True)
+class CallRecorder(nn.Module):
+    """Test module: appends its name to ``CallRecorder.calls`` when called.
+
+    (Configs are deep-copied when built, hence a class-level record.)
+    """
+    calls = []
+
+    def __init__(self, name: str, **kwargs):
+        super().__init__()
+        self.name, self.kwargs = name, kwargs
+
+    def forward(self, x):
+        self.calls.append(self.name)
+        return x
+
+
+@pytest.fixture
+def calls():
+    CallRecorder.calls.clear()
+    return CallRecorder.calls
+
+
+def test_equals_mmpretrain_vit_per_frame():
+    torch.manual_seed(0)
+    video_vit = tiny_vit(out_type='cls')
+    image_vit = VisionTransformer(
+        arch=ARCH,
+        img_size=32,
+        patch_size=8,
+        norm_cfg=dict(type='LN', eps=1e-5),
+        layer_cfgs=dict(act_cfg=dict(type='mmpretrain.QuickGELU')),
+        pre_norm=True,
+        out_type='cls_token')
+    image_vit.eval()
+    # Same parameter names: an image checkpoint loads without conversion.
+    image_vit.load_state_dict(video_vit.state_dict(), strict=True)
+    x = torch.randn(2, 3, 4, 32, 32)  # (B, C, T, H, W)
+    frames = x.transpose(1, 2).flatten(0, 1)  # (B*T, C, H, W)
+    with torch.no_grad():
+        expected = image_vit(frames)[-1].unflatten(0, (2, 4))
+        torch.testing.assert_close(video_vit(x), expected)
+
+
+@pytest.mark.parametrize('out_type,shape', [('cls_mean', (2, 32)),
+                                            ('cls', (2, 4, 32)),
+                                            ('raw', (2, 4, 17, 32))])
+def test_out_types(out_type, shape):
+    model = tiny_vit(out_type=out_type)
+    assert model(torch.randn(2, 3, 4, 32, 32)).shape == shape
+
+
+def test_arch_and_out_type_errors():
+    assert tiny_vit(arch='tiny').embed_dims == 64
+    with pytest.raises(ValueError, match='Unknown arch'):
+        VideoViT(arch='xxl')
+    with pytest.raises(ValueError, match='out_type'):
+        VideoViT(arch=ARCH, out_type='mean')
+
+
+def test_layer_cfgs_type_override(calls):
+    model = tiny_vit(layer_cfgs=[
+        dict(),
+        dict(type='CallRecorder', name='layer2'),
+        dict()
+    ])
+    assert type(model.layers[0]).__name__ == 'VideoTransformerLayer'
+    assert isinstance(model.layers[1], CallRecorder)
+    # Every layer config gets the ViT's sizes, whatever its type.
+    assert model.layers[1].kwargs['embed_dims'] == 32
+    model(torch.randn(1, 3, 4, 32, 32))
+    assert calls == ['layer2']
+    with pytest.raises(ValueError, match='2 entries for 3 layers'):
+        tiny_vit(layer_cfgs=[dict(), dict()])
+
+
+def test_between_block_cfgs_after_block_k(calls):
+    model = tiny_vit(between_block_cfgs={
+        2: dict(type='CallRecorder', name='after block 2')
+    })
+    for i, layer in enumerate(model.layers):
+        layer.register_forward_hook(
+            lambda *_, i=i: calls.append(f'block {i + 1}'))
+    model(torch.randn(1, 3, 4, 32, 32))
+    assert calls == ['block 1', 'block 2', 'after block 2', 'block 3']
+    for block in (0, 3):
+        with pytest.raises(ValueError, match='after blocks 1..2'):
+            tiny_vit(between_block_cfgs={
+                block: dict(type='CallRecorder', name='x')
+            })
+
+
+def test_pos_embed_resized_on_load():
+    small = tiny_vit()
+    large = tiny_vit(img_size=48)
+    large.load_state_dict(small.state_dict())
+    expected = resize_pos_embed(small.pos_embed, (4, 4), (6, 6), 'bicubic', 1)
+    torch.testing.assert_close(large.pos_embed.data, expected)
+    assert large(torch.randn(1, 3, 4, 48, 48)).shape == (1, 32)
+
+
+def test_with_cp_same_gradients():
+    torch.manual_seed(0)
+    plain = tiny_vit().train()
+    checkpointed = tiny_vit(with_cp=True).train()
+    checkpointed.load_state_dict(plain.state_dict())
+    x = torch.randn(2, 3, 4, 32, 32)
+    for model in (plain, checkpointed):
+        model(x).square().sum().backward()
+    for (name, p), q in zip(plain.named_parameters(),
+                            checkpointed.parameters()):
+        torch.testing.assert_close(p.grad, q.grad, msg=name)
