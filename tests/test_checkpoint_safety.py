@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
-from mmengine.hooks import Hook
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
 from mmengine.runner import Runner, load_checkpoint
@@ -28,7 +27,8 @@ class ToyModel(BaseModel):
     def forward(self, inputs, labels=None, mode='tensor'):
         out = self.linear(torch.stack(inputs))
         if mode == 'loss':
-            return dict(loss=((out.squeeze(1) - torch.stack(labels))**2).mean())
+            loss = ((out.squeeze(1) - torch.stack(labels))**2).mean()
+            return dict(loss=loss)
         return out
 
 

@@ -7,7 +7,9 @@ checkpoints every 4 iterations. The kill lands after iteration 5 (epoch 2,
 second batch); the resumed run starts from ``iter_4.pth`` (epoch 2, first
 batch done) and must reproduce iterations 5 and 6 exactly. MMEngine's own
 epoch loop would restart epoch 2 from its first batch (different losses and
-3 more iterations): mmvidlm's ``EpochBasedTrainLoop`` skips it.
+3 more iterations), and would draw dropout masks and crops from generators
+re-seeded at the restart: mmvidlm's ``EpochBasedTrainLoop`` skips the batch
+and, in deterministic mode, seeds each iteration from (seed, iteration).
 """
 import glob
 import json
@@ -45,8 +47,12 @@ class KillAfterIter(Hook):
 
 CONFIG = '''
 _base_ = [{demo!r}]
-train_dataloader = dict(batch_size=8, num_workers=1)
-train_cfg = dict(max_epochs=2, val_begin=100)
+# Dropout and in-process augmentation (num_workers=0) use the main process's
+# random generators: the resumed run must draw what the uninterrupted did.
+model = dict(cls_head=dict(dropout_ratio=0.5))
+train_dataloader = dict(batch_size=8, num_workers=0)
+# validation (after epoch 1) draws random numbers too
+train_cfg = dict(max_epochs=2, val_interval=1)
 default_hooks = dict(
     logger=dict(interval=1),
     checkpoint=dict(by_epoch=False, interval=4, save_best=None))

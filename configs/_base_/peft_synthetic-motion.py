@@ -6,7 +6,11 @@
 _base_ = ['./datasets/synthetic_motion.py', './default_runtime.py']
 
 cls_head = dict(
-    type='TimeSformerHead', num_classes=6, in_channels=64, dropout_ratio=0.)
+    type='TimeSformerHead',
+    num_classes=6,
+    in_channels=64,
+    dropout_ratio=0.,
+    average_clips='prob')
 data_preprocessor = dict(
     type='ActionDataPreprocessor',
     mean=[122.771, 116.746, 104.094],

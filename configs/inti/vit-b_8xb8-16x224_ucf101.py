@@ -1,11 +1,21 @@
 # InTI, ViT-B/16, InTI after blocks 5 and 9, UCF101 split 1
-# (ECCV 2024, Appendix A), Kinetics-400 recipe.
-_base_ = ['./vit-b_k400.py', '../_base_/datasets/ucf101_16x224_split1.py']
+# (ECCV 2024, Appendix A), with the Kinetics-400 (ViFi-CLIP) recipe.
+_base_ = [
+    '../_base_/models/inti_vit-b16.py',
+    '../_base_/datasets/ucf101_16x224_split1.py',
+    '../_base_/schedules/adamw_30e_vifi-clip.py',
+    '../_base_/default_runtime.py'
+]
+clip_checkpoint = 'checkpoints/clip_vit-base-p16_openai_mmpretrain.pth'
 num_classes = 101
 model = dict(
-    cls_head=dict(num_classes=num_classes),
+    backbone=dict(init_cfg=dict(type='Pretrained',
+                                checkpoint=clip_checkpoint)),
+    cls_head=dict(num_classes=num_classes, label_smooth_eps=0.1),
     data_preprocessor=dict(
-        blending=dict(augments=[
-            dict(type='MixupBlending', alpha=0.8, num_classes=num_classes),
-            dict(type='CutmixBlending', alpha=1., num_classes=num_classes)
-        ])))
+        blending=dict(
+            type='RandomBatchAugment',
+            augments=[
+                dict(type='MixupBlending', alpha=0.8, num_classes=num_classes),
+                dict(type='CutmixBlending', alpha=1., num_classes=num_classes)
+            ])))

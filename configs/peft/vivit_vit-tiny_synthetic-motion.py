@@ -1,4 +1,4 @@
-# "ViViT": 4 temporal blocks after the spatial ViT; everything trained.
+# "ViViT": 4 temporal blocks after the spatial ViT; everything is trained.
 # A tiny ViT on the built-in synthetic motion videos (CPU, minutes):
 #   python tools/train.py configs/peft/vivit_vit-tiny_synthetic-motion.py
 _base_ = [
@@ -15,6 +15,4 @@ model = dict(
         out_type='cls_mean'),
     cls_head={{_base_.cls_head}},
     data_preprocessor={{_base_.data_preprocessor}})
-optim_wrapper = dict(
-    optimizer={{_base_.optimizer}},
-    paramwise_cfg=dict(trainable=dict(head=[r'cls_head\.'])))
+optim_wrapper = dict(optimizer={{_base_.optimizer}})

@@ -3,7 +3,7 @@ import mmvidlm  # noqa: F401  (compatibility fixes first)
 import mmaction.datasets  # noqa: F401,E402  (registers MMAction2's transforms)
 
 from .synthetic import (APPEARANCE_CLASSES, CLASS_NAMES, MOTION_CLASSES,
-                        generate_synthetic_videos)
+                        accuracy_by_group, generate_synthetic_videos)
 from .robust import (AnnotationError, RobustVideoDataset, RobustVideoMixin,
                      VideoReadError, check_caption_annotations,
                      load_json_annotations)
@@ -17,7 +17,8 @@ __all__ = [
     'VideoCaptionDataset', 'VideoRetrievalDataset', 'SyntheticCaptionDataset',
     'SyntheticRetrievalDataset',
     'APPEARANCE_CLASSES', 'CLASS_NAMES', 'MOTION_CLASSES',
-    'SyntheticVideoDataset', 'generate_synthetic_videos', 'AnnotationError',
+    'SyntheticVideoDataset', 'accuracy_by_group', 'generate_synthetic_videos',
+    'AnnotationError',
     'RobustVideoDataset', 'RobustVideoMixin', 'VideoReadError',
     'check_caption_annotations', 'load_json_annotations'
 ]

@@ -75,10 +75,6 @@ class _SharedCounter:
             count, self._value.value = self._value.value, 0
             return count
 
-    @property
-    def value(self) -> int:
-        return self._value.value
-
     def __deepcopy__(self, memo):
         return self
 

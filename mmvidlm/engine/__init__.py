@@ -12,6 +12,7 @@ from .optimizers import TrainableParamsOptimWrapperConstructor  # noqa: E402
 
 __all__ = [
     'AtomicLocalBackend', 'CPUDistributedDataParallel', 'EpochBasedTrainLoop',
-    'MainProcessLoggerHook', 'NonFiniteLossHook', 'SafeCheckpointHook', 'SkippedVideosHook',
-    'TrainableParamsOptimWrapperConstructor', 'atomic_write'
+    'MainProcessLoggerHook', 'NonFiniteLossHook', 'SafeCheckpointHook',
+    'SkippedVideosHook', 'TrainableParamsOptimWrapperConstructor',
+    'atomic_write'
 ]

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from mmvidlm.datasets import (APPEARANCE_CLASSES, CLASS_NAMES, MOTION_CLASSES,
-                              SyntheticVideoDataset,
+                              SyntheticVideoDataset, accuracy_by_group,
                               generate_synthetic_videos)
 from mmvidlm.datasets.synthetic import render_clip
+from mmvidlm.utils import register_all_modules
 
 
 def test_classes():
@@ -33,7 +34,7 @@ def test_motion_pair_is_the_same_clip_reversed(pair):
 
 
 def test_deterministic_in_seed(tmp_path):
-    kwargs = dict(num_videos=dict(train=1), num_frames=4, size=16)
+    kwargs = dict(num_videos=dict(train=1), num_frames=4, size=32)
     for name, seed in (('a', 0), ('b', 0), ('c', 1)):
         generate_synthetic_videos(str(tmp_path / name), seed=seed, **kwargs)
 
@@ -56,7 +57,7 @@ def test_videos_annotations_and_captions(synthetic_data_root):
     reader = decord.VideoReader(
         osp.join(synthetic_data_root, 'videos', name))
     assert len(reader) == meta['num_frames']
-    assert reader[0].shape == (meta['frame_size'], meta['frame_size'], 3)
+    assert reader[0].shape == (meta['size'], meta['size'], 3)
 
     with open(osp.join(synthetic_data_root, 'val_captions.json')) as f:
         captions = json.load(f)
@@ -74,12 +75,13 @@ def test_cache_is_reused(synthetic_data_root):
     with open(osp.join(synthetic_data_root, 'meta.json')) as f:
         meta = json.load(f)
     generate_synthetic_videos(synthetic_data_root, meta['num_videos'],
-                              meta['num_frames'], meta['frame_size'],
+                              meta['num_frames'], meta['size'],
                               meta['seed'])
     assert os.stat(video).st_mtime_ns == mtime
 
 
 def test_dataset_through_mmaction_pipeline(synthetic_data_root):
+    register_all_modules()  # the pipeline's transforms are MMAction2's
     with open(osp.join(synthetic_data_root, 'meta.json')) as f:
         meta = json.load(f)
     dataset = SyntheticVideoDataset(
@@ -87,7 +89,7 @@ def test_dataset_through_mmaction_pipeline(synthetic_data_root):
         split='val',
         num_videos=meta['num_videos'],
         num_frames=meta['num_frames'],
-        frame_size=meta['frame_size'],
+        frame_size=meta['size'],
         seed=meta['seed'],
         pipeline=[
             dict(type='DecordInit'),
@@ -100,9 +102,20 @@ def test_dataset_through_mmaction_pipeline(synthetic_data_root):
     assert len(dataset) == 6 * meta['num_videos']['val']
     assert dataset.metainfo['classes'] == CLASS_NAMES
     sample = dataset[0]
-    size = meta['frame_size']
+    size = meta['size']
     assert sample['inputs'].shape == (1, 3, 4, size, size)
     with pytest.raises(ValueError, match='not one of the generated splits'):
         SyntheticVideoDataset(
             data_root=synthetic_data_root, split='test',
             num_videos=meta['num_videos'])
+
+
+def test_accuracy_by_group():
+    # Right on the appearance classes, each motion pair swapped.
+    predicted = {0: 1, 1: 0, 2: 3, 3: 2, 4: 4, 5: 5}
+    results = [
+        dict(pred_score=np.eye(6)[predicted[label]], gt_label=np.array([label]))
+        for label in range(6)
+    ]
+    assert accuracy_by_group(results) == dict(
+        top1=pytest.approx(1 / 3), appearance=1.0, motion=0.0)

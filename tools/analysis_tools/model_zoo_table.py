@@ -205,15 +205,15 @@ def table(folder: str) -> str:
              recursive=True))
     for path in paths:
         name = osp.relpath(path, osp.join(REPO_ROOT, 'configs'))[:-3]
-        cfg = Config.fromfile(path)
         try:
-            row = measure(cfg)
+            cfg = Config.fromfile(path)
+            weights, row = initial_weights(cfg), measure(cfg)
         except Exception as error:  # a config under construction
             print(f'{name}: not measured ({type(error).__name__}: {error})')
-            row = {}
+            weights, row = '', {}
         lines.append(
             f'| [{osp.basename(name)}](configs/{name}.py) '
-            f'| {initial_weights(cfg)} | {row.get("frames", "")} '
+            f'| {weights} | {row.get("frames", "")} '
             f'| {row.get("gflops", "")} | {row.get("params", "")} '
             f'| {row.get("up", "")} | {REPORTED.get(name, "")} |')
     return '\n'.join(lines)
@@ -226,8 +226,11 @@ def main():
     parser.add_argument(
         '--only', help='one folder of configs/ (e.g. inti), printed')
     args = parser.parse_args()
+    from mmengine.logging import MMLogger
+
     from mmvidlm.utils import register_all_modules
     register_all_modules()
+    MMLogger.get_current_instance().setLevel('WARNING')  # build messages
     groups = [g for g in GROUPS if args.only in (None, g[1])]
     text = '\n\n'.join(f'### {heading}\n\n{table(folder)}'
                        for heading, folder in groups)

@@ -77,14 +77,14 @@ class SafeCheckpointHook(CheckpointHook):
         super().__init__(**kwargs)
 
     def _save_checkpoint_with_step(self, runner, step, meta):
+        # MMEngine's bookkeeping; the removal waits until after saving.
         expired = None
-        if self.max_keep_ckpts > 0 and not (self.keep_ckpt_ids
-                                            and self.keep_ckpt_ids[-1] == step):
-            if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
-                expired = self.keep_ckpt_ids.popleft()
-            self.keep_ckpt_ids.append(step)
-            runner.message_hub.update_info('keep_ckpt_ids',
-                                           list(self.keep_ckpt_ids))
+        keep = self.keep_ckpt_ids if self.max_keep_ckpts > 0 else None
+        if keep is not None and not (keep and keep[-1] == step):
+            if len(keep) == self.max_keep_ckpts:
+                expired = keep.popleft()
+            keep.append(step)
+            runner.message_hub.update_info('keep_ckpt_ids', list(keep))
 
         ckpt_filename = self.filename_tmpl.format(step)
         self.last_ckpt = self.file_backend.join_path(self.out_dir,

@@ -58,6 +58,11 @@ class TrainableParamsOptimWrapperConstructor(DefaultOptimWrapperConstructor):
     def __init__(self,
                  optim_wrapper_cfg: dict,
                  paramwise_cfg: Optional[dict] = None):
+        # Tied weights (BLIP's LM-head bias) would reach the optimizer twice;
+        # a non-empty paramwise_cfg also makes MMEngine add parameters one by
+        # one, and so only the trainable ones.
+        paramwise_cfg = dict(dict(bypass_duplicate=True), **(paramwise_cfg
+                                                               or {}))
         super().__init__(optim_wrapper_cfg, paramwise_cfg)
         trainable = self.paramwise_cfg.get('trainable')
         self.trainable = self._parse_trainable(trainable)
@@ -116,14 +121,10 @@ class TrainableParamsOptimWrapperConstructor(DefaultOptimWrapperConstructor):
 
     def add_params(self, params: List[dict], module: nn.Module,
                    prefix: str = '', **kwargs) -> None:
-        """Add the parameter groups of MMEngine's constructor, keeping only
-        trainable parameters (it also adds frozen ones)."""
-        if prefix:  # a recursive call from the parent's add_params
+        """MMEngine's parameter groups, without descending into frozen
+        modules (MMEngine skips their parameters one warning at a time)."""
+        if any(p.requires_grad for p in module.parameters()):
             super().add_params(params, module, prefix, **kwargs)
-            return
-        groups: List[dict] = []
-        super().add_params(groups, module, prefix, **kwargs)
-        params.extend(g for g in groups if g['params'][0].requires_grad)
 
 
 def _stay_in_eval(module: nn.Module, args) -> None:

@@ -11,6 +11,9 @@ from mmengine.optim import build_optim_wrapper
 
 from mmvidlm.models import VideoViT
 from mmvidlm.registry import MODELS
+from mmvidlm.utils import register_all_modules
+
+register_all_modules()
 
 ENCODERS = osp.join(
     osp.dirname(__file__), '..', '..', '..', 'configs', '_base_', 'models',

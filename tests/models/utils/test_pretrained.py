@@ -13,7 +13,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from mmvidlm.models.utils import load_weights
+from mmvidlm.models.utils import convert_state_dict, load_weights
 from mmvidlm.registry import MODELS
 from mmvidlm.utils import register_all_modules
 
@@ -88,8 +88,7 @@ def test_config_init_cfg_loads_from_url(tmp_path, monkeypatch, tiny_clip):
             type='Pretrained', checkpoint=f'{base_url}/{sha256}/ViT-T.pt')
         model = MODELS.build(cfg.model).eval()
         model.init_weights()
-    cached = tmp_path / 'torch_home' / 'hub' / 'checkpoints' / 'ViT-T.pt'
-    assert cached.is_file()
+    assert osp.isfile(osp.join(torch.hub.get_dir(), 'checkpoints', 'ViT-T.pt'))
 
     backbone = model.backbone
     backbone.out_type = 'raw'
@@ -109,7 +108,35 @@ def test_url_with_wrong_sha256_is_refused(tmp_path, monkeypatch, openai_clip):
     monkeypatch.setenv('TORCH_HOME', str(tmp_path / 'torch_home'))
     wrong = '0' * 64
     (tmp_path / wrong).mkdir()
-    torch.save(openai_clip.state_dict(), str(tmp_path / wrong / 'ViT-T.pt'))
+    torch.save(openai_clip.state_dict(), str(tmp_path / wrong / 'ViT-W.pt'))
     with serve(str(tmp_path)) as base_url:
         with pytest.raises(RuntimeError, match='(?i)hash'):
-            load_weights(f'{base_url}/{wrong}/ViT-T.pt')
+            load_weights(f'{base_url}/{wrong}/ViT-W.pt')
+    assert not osp.exists(
+        osp.join(torch.hub.get_dir(), 'checkpoints', 'ViT-W.pt'))
+
+
+def test_inti_modules_keep_their_init(tmp_path, tiny_clip):
+    """Loading CLIP into InTIViT leaves InTI's modules as their own init
+    made them (e.g. the zero-initialised temporal-embedding scale)."""
+    register_all_modules()
+    backbone = Config.fromfile(
+        osp.join(REPO_ROOT, 'configs', 'demo',
+                 'inti_vit-tiny_8x32_synthetic-motion.py')).model.backbone
+    path = str(tmp_path / 'clip.pth')
+    torch.save(tiny_clip.state_dict(), path)
+    torch.manual_seed(0)
+    scratch = MODELS.build(backbone)
+    scratch.init_weights()
+    torch.manual_seed(0)
+    loaded = MODELS.build(
+        dict(backbone, init_cfg=dict(type='Pretrained', checkpoint=path)))
+    loaded.init_weights()
+    converted, _ = convert_state_dict(tiny_clip.state_dict())
+    clip_keys = {k[len('visual.'):] for k in converted}
+    new = {k: v for k, v in loaded.state_dict().items() if k not in clip_keys}
+    assert any(k.startswith('between_blocks.') for k in new)
+    for key, value in new.items():
+        torch.testing.assert_close(value, scratch.state_dict()[key])
+    torch.testing.assert_close(loaded.cls_token.flatten(),
+                               tiny_clip.visual.class_embedding)

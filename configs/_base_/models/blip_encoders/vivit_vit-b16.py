@@ -1,7 +1,6 @@
 # "ViViT" full fine-tuning: 4 temporal transformer blocks after the spatial
-# ViT, initialised from its last 4 layers; everything is trained.
+# ViT, initialised from its last 4 layers; everything is trained (no
+# `trainable` patterns: nothing is frozen).
 _base_ = ['../blip_vit-b16.py']
 model = dict(backbone=dict(temporal_layers=4))
-optim_wrapper = dict(
-    constructor='TrainableParamsOptimWrapperConstructor',
-    paramwise_cfg=dict(trainable=dict(visual=[r'backbone\.'])))
+optim_wrapper = dict(constructor='TrainableParamsOptimWrapperConstructor')

@@ -1,0 +1,67 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+"""Config mistakes fail when the model / optimizer / tokenizer is built,
+with a message that says what is wrong and what would be right."""
+import pytest
+import torch.nn as nn
+
+from mmvidlm.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS, TOKENIZER
+from mmvidlm.utils import register_all_modules
+
+register_all_modules()
+
+
+def test_inti_frame_count_that_cannot_be_halved():
+    with pytest.raises(
+            ValueError,
+            match='InTI at 2 layers halves T twice: num_frames must be '
+            'divisible by 4, got 6'):
+        MODELS.build(
+            dict(
+                type='InTIViT',
+                arch='tiny',
+                img_size=32,
+                patch_size=16,
+                num_frames=6,
+                inti_layers=(1, 2)))
+
+
+@pytest.mark.parametrize('index', [4, -5])
+def test_token_mixing_layer_out_of_range(index):
+    with pytest.raises(
+            ValueError,
+            match=f'token_mix_layers: this ViT has 4 layers, indexed 0..3 '
+            rf'\(or -4..-1\), got {index}'):
+        MODELS.build(
+            dict(
+                type='TokenMixViT',
+                arch='tiny',
+                img_size=32,
+                patch_size=16,
+                num_frames=4,
+                token_mix_layers=(index, )))
+
+
+def test_freeze_pattern_matching_no_parameter():
+
+    class Tiny(nn.Module):
+
+        def __init__(self):
+            super().__init__()
+            self.backbone = nn.Linear(2, 2)
+
+    constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(
+            type='TrainableParamsOptimWrapperConstructor',
+            optim_wrapper_cfg=dict(optimizer=dict(type='SGD', lr=0.1)),
+            paramwise_cfg=dict(trainable=dict(visual=[r'backbon\.']))))
+    with pytest.raises(
+            ValueError,
+            match=r"trainable\['visual'\]: the pattern 'backbon\\\\.' "
+            'matches no parameter of Tiny'):
+        constructor(Tiny())
+
+
+def test_tokenizer_path_that_does_not_exist(tmp_path):
+    missing = str(tmp_path / 'no_such_dir' / 'vocab.txt')
+    with pytest.raises(FileNotFoundError, match='does not exist'):
+        TOKENIZER.build(dict(type='BlipTokenizer', name_or_path=missing))
