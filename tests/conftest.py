@@ -9,8 +9,6 @@ import sys
 import pytest
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo',
-                       'naive_vit-tiny_8x32_synthetic-motion.py')
 
 #: The small synthetic data set of the tests: 6 classes, 4 + 2 videos each.
 SYNTHETIC_TEST_DATA = dict(
@@ -70,12 +68,17 @@ def free_port() -> int:
 
 
 def tool_env(**extra) -> dict:
-    """The environment of a tool subprocess: this interpreter, no GPU,
-    single-threaded maths (the test machine has few cores)."""
+    """The environment of a tool subprocess: this interpreter, the
+    repository first on ``PYTHONPATH``, no GPU, single-threaded maths (the
+    test machine has few cores).
+
+    Args:
+        **extra: Variables to set or override (``PYTHONPATH`` is extended).
+    """
     env = dict(os.environ, **extra)
     env['PYTHON'] = sys.executable
     env['PYTHONPATH'] = os.pathsep.join(
-        p for p in (REPO_ROOT, os.environ.get('PYTHONPATH')) if p)
+        p for p in (REPO_ROOT, env.get('PYTHONPATH')) if p)
     env.setdefault('OMP_NUM_THREADS', '1')
     env.setdefault('CUDA_VISIBLE_DEVICES', '')
     return env

@@ -1,4 +1,6 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
+import os.path as osp
+
 import pytest
 import torch
 import torch.distributed as dist
@@ -135,3 +137,18 @@ def test_ddp_reduces_only_trainable_params(tmp_path):
         rank: ['module.neck.0.weight', 'module.neck.0.bias']
         for rank in range(2)
     }
+
+
+def test_training_logs_the_updated_parameters(run_tool, synthetic_options,
+                                              tmp_path):
+    config = osp.join(
+        osp.dirname(__file__), '..', '..', 'configs', 'peft',
+        'tokenmix_vit-tiny_synthetic-motion.py')
+    proc = run_tool(
+        'train.py',
+        config,
+        '--work-dir',
+        tmp_path,
+        cfg_options=synthetic_options +
+        ['train_cfg.max_epochs=1', 'train_cfg.val_interval=1'])
+    assert 'UP(visual): 0.05M  Trainable: 0.05M  Total: 0.21M' in proc.stdout

@@ -184,10 +184,23 @@ def measure(cfg: Config) -> dict:
         gflops=f'{count_macs(backbone, clip) / 1e9:.1f}',
         params=f'{count_params(backbone) / 1e6:.2f}')
     optim_wrapper = cfg.get('optim_wrapper', {})
-    if optim_wrapper.get('paramwise_cfg', {}).get('trainable'):
+    trainable = optim_wrapper.get('paramwise_cfg', {}).get('trainable', {})
+    # The video encoder's groups (the text parts need the tokenizer files).
+    visual = {
+        group: patterns
+        for group, patterns in trainable.items()
+        if all(p.lstrip('^').startswith('backbone') for p in patterns)
+    }
+    if trainable and not visual:
+        row['up'] = '0.00'
+    elif trainable:
         encoder_cfg = Config(
-            dict(model=dict(backbone=backbone_cfg),
-                 optim_wrapper=optim_wrapper))
+            dict(
+                model=dict(backbone=backbone_cfg),
+                optim_wrapper=dict(
+                    optim_wrapper,
+                    paramwise_cfg=dict(
+                        optim_wrapper['paramwise_cfg'], trainable=visual))))
         encoder = _load_tool('count_params').build_frozen_model(encoder_cfg)
         row['up'] = f'{updated_params(encoder)["backbone"][1] / 1e6:.2f}'
     return row
@@ -230,7 +243,7 @@ def main():
 
     from mmvidlm.utils import register_all_modules
     register_all_modules()
-    MMLogger.get_current_instance().setLevel('WARNING')  # build messages
+    MMLogger.get_current_instance().setLevel('ERROR')  # build messages
     groups = [g for g in GROUPS if args.only in (None, g[1])]
     text = '\n\n'.join(f'### {heading}\n\n{table(folder)}'
                        for heading, folder in groups)

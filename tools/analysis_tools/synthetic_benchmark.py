@@ -51,91 +51,79 @@ import torch
 import torch.nn.functional as F
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-#: The demo config gives the classifier template (head, preprocessor,
-#: optimizer); each method replaces its backbone.
-TEMPLATE = osp.join(REPO, 'configs', 'demo',
-                    'naive_vit-tiny_8x32_synthetic-motion.py')
-#: The one tiny backbone every method is built on.
-TINY = dict(arch='tiny', patch_size=8, img_size=32, num_frames=8)
-HEAD = [r'cls_head\.']
+#: The one tiny backbone every method is built on (CLIP-style, so that one
+#: pre-trained checkpoint fits all of them).
+TINY = dict(
+    arch='tiny',
+    patch_size=8,
+    img_size=32,
+    num_frames=8,
+    out_type='cls_mean',
+    pre_norm=True,
+    act_cfg=dict(type='mmpretrain.QuickGELU'),
+    norm_cfg=dict(type='LN', eps=1e-5),
+    init_cfg=None)
+#: The InTI family's insertion points on the 4-layer tiny ViT (the ViT-B
+#: configs insert after blocks 5 and 9 of 12).
+TINY_INTI = dict(inti_layers=(2, 3))
 
 
 class SyntheticMethod(NamedTuple):
-    """A method of the benchmark.
+    """A method of the benchmark: its config and the tiny overrides.
 
-    ``backbone`` is merged over :data:`TINY`; ``trainable`` lists the
-    patterns of the trained parameters (None: everything is trained).
+    The backbone of ``config`` is built with :data:`TINY` and then
+    ``backbone`` merged over it; which parameters are trained comes from the
+    config's ``optim_wrapper`` (``TrainableParamsOptimWrapperConstructor``
+    and its ``paramwise_cfg.trainable``); head, data, optimizer and budget
+    are the benchmark's, the same for every method.
     """
     name: str
     family: str
-    backbone: dict
-    trainable: Optional[Sequence[str]] = None
+    config: str
+    backbone: dict = {}
 
 
-TOKEN_MIX = 'TokenMixViT'
 METHODS = (
-    SyntheticMethod('naive', 'baseline', dict(type='VideoViT')),
-    # InTI and its variants (tiny default insertion: after blocks 2 and 3)
-    SyntheticMethod('InTI', 'InTI', dict(type='InTIViT')),
-    SyntheticMethod('InTI early (1, 2)', 'InTI',
-                    dict(type='InTIViT', inti_layers=(1, 2))),
-    SyntheticMethod(
-        'InTI + UniFormerV2 modules', 'InTI',
-        dict(
-            type='InTIViT',
-            layer_cfgs=dict(type='LocalMHRALayer'),
-            global_uniblocks=dict(num_layers=2, mlp_dropout=0.))),
-    # compressive baselines at the same insertion points
+    SyntheticMethod('naive', 'baseline',
+                    'configs/demo/naive_vit-tiny_8x32_synthetic-motion.py'),
+    SyntheticMethod('InTI', 'InTI',
+                    'configs/demo/inti_vit-tiny_8x32_synthetic-motion.py'),
+    SyntheticMethod('InTI + UniFormerV2 modules', 'InTI',
+                    'configs/inti/vit-b_uniformerv2_8xb8-16x224_k400.py',
+                    TINY_INTI),
     SyntheticMethod(
         'LinearPooling', 'compressive',
-        dict(type='InTIViT', compressor=dict(type='LinearPooling'))),
-    SyntheticMethod('ConvPooling', 'compressive',
-                    dict(type='InTIViT', compressor=dict(type='ConvPooling'))),
+        'configs/compressive/linearpooling_vit-b_uniformerv2_8xb8-16x224_'
+        'k400.py', TINY_INTI),
+    SyntheticMethod(
+        'ConvPooling', 'compressive',
+        'configs/compressive/convpooling_vit-b_uniformerv2_8xb8-16x224_'
+        'k400.py', TINY_INTI),
     SyntheticMethod(
         'ToMe', 'compressive',
-        dict(
-            type='InTIViT',
-            compressor=dict(type='TokenMerging', keep_ratio=0.5))),
+        'configs/compressive/tome_vit-b_uniformerv2_8xb8-16x224_k400.py',
+        TINY_INTI),
     SyntheticMethod(
         'STA', 'compressive',
-        dict(
-            type='InTIViT',
-            compressor=dict(
-                type='TemporalAccumulationPruning', keep_ratio=0.5))),
-    # token mixing (last layer) and the parameter-efficient baselines
-    SyntheticMethod('token mixing (full FT)', 'token mixing',
-                    dict(type=TOKEN_MIX)),
+        'configs/compressive/sta_vit-b_uniformerv2_8xb8-16x224_k400.py',
+        TINY_INTI),
     SyntheticMethod('token mixing (partial FT)', 'token mixing',
-                    dict(type=TOKEN_MIX), [r'backbone\.layers\.3\.'] + HEAD),
+                    'configs/peft/tokenmix_vit-tiny_synthetic-motion.py'),
+    SyntheticMethod('last layer (partial FT, no mixing)', 'PEFT',
+                    'configs/peft/plain_vit-tiny_synthetic-motion.py'),
     SyntheticMethod('ViViT (full FT)', 'PEFT',
-                    dict(type=TOKEN_MIX, token_mix_layers=(), temporal_layers=1)),
-    SyntheticMethod(
-        'temporal FT', 'PEFT',
-        dict(type=TOKEN_MIX, token_mix_layers=(), temporal_layers=1),
-        [r'backbone\.temporal_'] + HEAD),
+                    'configs/peft/vivit_vit-tiny_synthetic-motion.py'),
+    SyntheticMethod('temporal FT', 'PEFT',
+                    'configs/peft/temporal_ft_vit-tiny_synthetic-motion.py'),
     SyntheticMethod(
         'dual-channel attention', 'PEFT',
-        dict(
-            type=TOKEN_MIX,
-            token_mix_layers=(),
-            layer_cfgs=dict(type='DualAttentionLayer')),
-        [r'backbone\.layers\.\d+\.(temporal_attn|alpha)'] + HEAD),
-    SyntheticMethod(
-        'Adapter', 'PEFT',
-        dict(
-            type=TOKEN_MIX,
-            token_mix_layers=(),
-            layer_cfgs=dict(type='AdapterLayer', bottleneck=16)),
-        [r'backbone\.layers\.\d+\.(attn|ffn)_adapter\.'] + HEAD),
-    SyntheticMethod(
-        'ST-Adapter', 'PEFT',
-        dict(
-            type=TOKEN_MIX,
-            token_mix_layers=(),
-            layer_cfgs=dict(type='STAdapterLayer', adapter_channels=32)),
-        [r'backbone\.layers\.\d+\.st_adapter\.'] + HEAD),
-    SyntheticMethod('BitFit', 'PEFT', dict(type=TOKEN_MIX, token_mix_layers=()),
-                    [r'backbone\..*\.bias$'] + HEAD),
+        'configs/peft/dual_attention_vit-tiny_synthetic-motion.py'),
+    SyntheticMethod('Adapter', 'PEFT',
+                    'configs/peft/adapter_vit-tiny_synthetic-motion.py'),
+    SyntheticMethod('ST-Adapter', 'PEFT',
+                    'configs/peft/st_adapter_vit-tiny_synthetic-motion.py'),
+    SyntheticMethod('BitFit', 'PEFT',
+                    'configs/peft/bitfit_vit-tiny_synthetic-motion.py'),
 )
 FAMILY_COLORS = {
     'baseline': 'black',
@@ -275,25 +263,25 @@ def data_samples(labels: torch.Tensor) -> list:
 
 def build_classifier(method: SyntheticMethod, pretrained: Optional[str],
                      lr: float, iters: int):
-    """The method's Recognizer3D and its optimizer wrapper and scheduler."""
+    """The method's Recognizer3D, its optimizer wrapper and scheduler."""
     from mmengine.config import Config
     from mmengine.optim import CosineAnnealingLR, build_optim_wrapper
 
     from mmvidlm.registry import MODELS
-    cfg = Config.fromfile(TEMPLATE)
-    model_cfg = copy.deepcopy(cfg.model)
-    model_cfg.backbone = dict(TINY, **method.backbone)
+    template = Config.fromfile(osp.join(REPO, METHODS[0].config))
+    cfg = Config.fromfile(osp.join(REPO, method.config))
+    model_cfg = copy.deepcopy(template.model)
+    model_cfg.backbone = dict(cfg.model.backbone, **TINY, **method.backbone)
     if pretrained:
         model_cfg.backbone.init_cfg = dict(
             type='Pretrained', checkpoint=pretrained, prefix='backbone.')
     model = MODELS.build(model_cfg)
     model.init_weights()
-    optim_cfg = copy.deepcopy(cfg.optim_wrapper)
+    optim_cfg = copy.deepcopy(template.optim_wrapper)
     optim_cfg.optimizer.lr = lr
-    if method.trainable is not None:
-        optim_cfg.constructor = 'TrainableParamsOptimWrapperConstructor'
-        optim_cfg.paramwise_cfg = dict(
-            trainable=dict(method=list(method.trainable)))
+    for key in ('constructor', 'paramwise_cfg'):
+        if key in cfg.optim_wrapper:
+            optim_cfg[key] = copy.deepcopy(cfg.optim_wrapper[key])
     optim_wrapper = build_optim_wrapper(model, optim_cfg)
     scheduler = CosineAnnealingLR(
         optim_wrapper, T_max=iters, eta_min=lr * 0.01, by_epoch=False)
@@ -359,6 +347,7 @@ def run(method: SyntheticMethod, seed: int, cache: str,
     """Train and evaluate one method with one seed (in a worker)."""
     from mmengine.runner import set_random_seed
 
+    from mmvidlm.models.utils import updated_params
     from mmvidlm.utils.flops import count_macs
     start = time.time()
     set_random_seed(seed)
@@ -379,11 +368,10 @@ def run(method: SyntheticMethod, seed: int, cache: str,
     row['gflops'] = count_macs(
         backbone.to('meta'),
         torch.zeros(1, 3, T, size, size, device='meta')) / 1e9
-    row['updated_params_visual'] = sum(
-        p.numel() for p in model.backbone.parameters() if p.requires_grad)
-    row['updated_params'] = sum(p.numel() for p in model.parameters()
-                                if p.requires_grad)
-    row['total_params'] = sum(p.numel() for p in model.parameters())
+    parts = updated_params(model)
+    row['updated_params_visual'] = parts['backbone'][1]
+    row['updated_params'] = sum(trained for _, trained in parts.values())
+    row['total_params'] = sum(total for total, _ in parts.values())
     row['seconds'] = time.time() - start
     return row
 

@@ -1,7 +1,8 @@
 # Kinetics-400, 16 frames at 224^2, ViFi-CLIP's full fine-tuning pipeline
 # (InTI, Appendix D): multi-scale crop, flip, colour jitter, grayscale;
 # test 4 clips x 3 crops. MMAction2 VideoDataset read with decord.
-dataset_type = 'VideoDataset'
+# VideoDataset + unreadable videos skipped (train) or named (test), list checked
+dataset_type = 'RobustVideoDataset'
 data_root = 'data/kinetics400/videos_train'
 data_root_val = 'data/kinetics400/videos_val'
 ann_file_train = 'data/kinetics400/kinetics400_train_list_videos.txt'

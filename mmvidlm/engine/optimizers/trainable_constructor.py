@@ -61,8 +61,8 @@ class TrainableParamsOptimWrapperConstructor(DefaultOptimWrapperConstructor):
         # Tied weights (BLIP's LM-head bias) would reach the optimizer twice;
         # a non-empty paramwise_cfg also makes MMEngine add parameters one by
         # one, and so only the trainable ones.
-        paramwise_cfg = dict(dict(bypass_duplicate=True), **(paramwise_cfg
-                                                               or {}))
+        paramwise_cfg = dict(
+            dict(bypass_duplicate=True), **(paramwise_cfg or {}))
         super().__init__(optim_wrapper_cfg, paramwise_cfg)
         trainable = self.paramwise_cfg.get('trainable')
         self.trainable = self._parse_trainable(trainable)
@@ -163,8 +163,9 @@ def _rebuild_reducer(ddp: DistributedDataParallel) -> None:
     """Make DDP track the parameters that require gradients now.
 
     DDP picks the parameters it reduces when it is built, which MMEngine's
-    runner does before the optimizer (and so before freezing); it would
-    then wait forever for gradients of frozen parameters. These are the
+    runner does before the optimizer (and so before freezing); at the second
+    step it would fail, still waiting for gradients of frozen parameters
+    ("Expected to have finished reduction ..."). These are the
     calls DDP's own ``__setstate__`` makes to rebuild its reducer.
     """
     parameters, expect_sparse_gradient = ddp._build_params_for_reducer()

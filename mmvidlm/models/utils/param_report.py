@@ -52,8 +52,8 @@ def param_report(model: nn.Module) -> str:
     parts = updated_params(model)
     lines = [f'{"part":<16}{"total":>12}{"trainable":>13}']
     for part, (total, trainable) in parts.items():
-        lines.append(f'{part:<16}{total / 1e6:>11.2f}M{trainable / 1e6:>12.2f}M'
-                     f'  {PART_NAMES.get(part, "")}'.rstrip())
+        line = f'{part:<16}{total / 1e6:>11.2f}M{trainable / 1e6:>12.2f}M'
+        lines.append(f'{line}  {PART_NAMES.get(part, "")}'.rstrip())
     visual = parts.get('backbone', (0, 0))[1]
     trainable = sum(t for _, t in parts.values())
     total = sum(t for t, _ in parts.values())

@@ -1,0 +1,94 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+"""Every captioning / retrieval config parses, and builds its model (at a
+tiny width, the layer count and every method-specific setting kept), its
+optimizer's trainable groups and its data pipelines."""
+import glob
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+
+from tests.conftest import REPO_ROOT
+from .conftest import TINY_MED_CONFIG, TOKENIZER
+
+CONFIGS = sorted(
+    glob.glob(osp.join(REPO_ROOT, 'configs', 'tokenmix', '*.py')) +
+    glob.glob(osp.join(REPO_ROOT, 'configs', 'peft', '*.py')) +
+    glob.glob(osp.join(REPO_ROOT, 'configs', 'demo', '*blip*.py')))
+PAPER_TASKS = ('msrvtt-caption', 'msvd-caption', 'vatex-caption',
+               'msrvtt-retrieval', 'lsmdc-retrieval')
+PEFT_METHODS = ('vivit', 'temporal-ft', 'dual-attention', 'st-adapter',
+                'adapter', 'bitfit', 'plain')
+
+
+def test_every_task_and_method_has_a_config():
+    names = {osp.basename(c)[:-3] for c in CONFIGS}
+    for task in PAPER_TASKS:
+        assert f'blip-b_{task}' in names
+        assert f'blip-l_{task}' in names
+        for method in PEFT_METHODS:
+            assert f'{method}_blip-b_{task}' in names
+
+
+def shrink(model: dict) -> dict:
+    """Width 64 and 32x32 frames; depth, layer types and names kept."""
+    backbone = model['backbone']
+    num_layers = 24 if backbone['arch'] == 'l' else 12
+    backbone.update(
+        arch=dict(
+            embed_dims=64,
+            num_layers=num_layers,
+            num_heads=4,
+            feedforward_channels=128),
+        img_size=32,
+        num_frames=4)
+    for cfg in (backbone.get('layer_cfgs') or {}, ):
+        if 'adapter_channels' in cfg:
+            cfg['adapter_channels'] = 16
+    model['data_preprocessor']['tokenizer'] = TOKENIZER
+    model.pop('init_cfg', None)
+    if model['type'] == 'BlipVideoCaptioner':
+        model['decoder_head']['decoder']['med_config'] = TINY_MED_CONFIG
+    else:
+        model['text_backbone']['med_config'] = TINY_MED_CONFIG
+        model['vision_neck'].update(in_features=64, out_features=32)
+        model['text_neck'].update(in_features=64, out_features=32)
+        if 'multimodal_head' in model:
+            model['multimodal_head']['hidden_size'] = 64
+    return model
+
+
+@pytest.mark.parametrize('config', CONFIGS, ids=osp.basename)
+def test_config_builds(config, registered):
+    from mmengine.dataset import Compose
+
+    from mmvidlm.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
+    cfg = Config.fromfile(config)
+    is_demo = 'demo' in config
+    if not is_demo:
+        assert cfg.model.backbone.num_frames == 8  # the paper's setting
+        assert cfg.model.backbone.img_size == 224
+        assert cfg.model.init_cfg.checkpoint.startswith(
+            'https://storage.googleapis.com/sfr-vision-language-research/')
+        cfg.model = shrink(cfg.model.to_dict())
+    model = MODELS.build(cfg.model)
+    optim = cfg.optim_wrapper.to_dict()
+    constructor = optim.pop('constructor', 'DefaultOptimWrapperConstructor')
+    paramwise = optim.pop('paramwise_cfg', None)
+    # The trainable patterns must match parameters (a typo raises).
+    OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(type=constructor, optim_wrapper_cfg=optim,
+             paramwise_cfg=paramwise))(model)
+    trainable = {n for n, p in model.named_parameters() if p.requires_grad}
+    if 'vivit' in config or is_demo:
+        assert all(p.requires_grad for p in model.parameters())
+    else:
+        head = ('vision_proj.weight' if cfg.model.type == 'BlipVideoCaptioner'
+                else 'vision_neck.weight')
+        assert head in trainable  # LP
+        assert any('cls.predictions' in n or 'text_neck' in n
+                   for n in trainable)  # LH
+        assert any(n.startswith('backbone.') for n in trainable)
+        assert not any('word_embeddings' in n for n in trainable)
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        Compose(cfg[loader].dataset.pipeline)
