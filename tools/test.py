@@ -9,6 +9,7 @@ from mmengine.runner import Runner
 
 
 def parse_args():
+    """Parse the command line (MMAction2's flags)."""
     parser = argparse.ArgumentParser(description='Test a video model')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
@@ -35,7 +36,15 @@ def parse_args():
 
 
 def merge_args(cfg, args):
-    """Merge command-line arguments into the config."""
+    """Merge command-line arguments into the config.
+
+    Args:
+        cfg (Config): The config loaded from the file.
+        args (Namespace): The parsed command line.
+
+    Returns:
+        Config: ``cfg``, changed in place.
+    """
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir

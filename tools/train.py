@@ -9,6 +9,7 @@ from mmengine.runner import Runner
 
 
 def parse_args():
+    """Parse the command line (MMAction2's flags)."""
     parser = argparse.ArgumentParser(description='Train a video model')
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
@@ -59,7 +60,15 @@ def parse_args():
 
 
 def merge_args(cfg, args):
-    """Merge command-line arguments into the config."""
+    """Merge command-line arguments into the config.
+
+    Args:
+        cfg (Config): The config loaded from the file.
+        args (Namespace): The parsed command line.
+
+    Returns:
+        Config: ``cfg``, changed in place.
+    """
     if args.no_validate:
         cfg.val_cfg = None
         cfg.val_dataloader = None

@@ -6,11 +6,10 @@ _base_ = [
     '../_base_/schedules/adamw_30e_vifi-clip.py',
     '../_base_/default_runtime.py'
 ]
-clip_checkpoint = 'checkpoints/clip_vit-base-p16_openai_mmpretrain.pth'
 num_classes = 51
 model = dict(
     backbone=dict(init_cfg=dict(type='Pretrained',
-                                checkpoint=clip_checkpoint)),
+                                checkpoint=_base_.clip_checkpoint)),
     cls_head=dict(num_classes=num_classes, label_smooth_eps=0.1),
     data_preprocessor=dict(
         blending=dict(

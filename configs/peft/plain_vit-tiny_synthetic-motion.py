@@ -1,23 +1,10 @@
 # No temporal modelling (frames independent); the last layer and the
 # head are trained.
-# A tiny ViT on the built-in synthetic motion videos (CPU, minutes):
+# A narrow 12-layer ViT on the built-in synthetic motion videos (CPU):
 #   python tools/train.py configs/peft/plain_vit-tiny_synthetic-motion.py
 _base_ = [
     '../_base_/models/blip_encoders/plain_vit-b16.py',
     '../_base_/peft_synthetic-motion.py'
 ]
-model = dict(
-    type='Recognizer3D',
-    backbone=dict(
-        arch='tiny',
-        img_size=32,
-        patch_size=8,
-        num_frames=8,
-        out_type='cls_mean'),
-    cls_head={{_base_.cls_head}},
-    data_preprocessor={{_base_.data_preprocessor}})
-optim_wrapper = dict(
-    optimizer={{_base_.optimizer}},
-    paramwise_cfg=dict(
-        trainable=dict(
-            visual=[r'backbone\.layers\.3\.'], head=[r'cls_head\.'])))
+model = {{_base_.recognizer}}
+optim_wrapper = {{_base_.optim_wrapper_with_head}}

@@ -1,21 +1,10 @@
 # ST-Adapter before the attention of every layer; it and the head are
 # trained.
-# A tiny ViT on the built-in synthetic motion videos (CPU, minutes):
+# A narrow 12-layer ViT on the built-in synthetic motion videos (CPU):
 #   python tools/train.py configs/peft/st_adapter_vit-tiny_synthetic-motion.py
 _base_ = [
     '../_base_/models/blip_encoders/st_adapter_vit-b16.py',
     '../_base_/peft_synthetic-motion.py'
 ]
-model = dict(
-    type='Recognizer3D',
-    backbone=dict(
-        arch='tiny',
-        img_size=32,
-        patch_size=8,
-        num_frames=8,
-        out_type='cls_mean'),
-    cls_head={{_base_.cls_head}},
-    data_preprocessor={{_base_.data_preprocessor}})
-optim_wrapper = dict(
-    optimizer={{_base_.optimizer}},
-    paramwise_cfg=dict(trainable=dict(head=[r'cls_head\.'])))
+model = {{_base_.recognizer}}
+optim_wrapper = {{_base_.optim_wrapper_with_head}}

@@ -59,7 +59,8 @@ _CAPTIONS = {
     'still': ('a {c} {s} stays still', 'a still {c} {s} in the middle'),
 }
 
-FORMAT_VERSION = 1
+#: Bumped whenever rendering changes, so that cached data sets are rebuilt.
+FORMAT_VERSION = 2
 
 
 def captions_for(label: int, color: str) -> List[str]:
@@ -110,7 +111,9 @@ def render_clip(label: int, rng: np.random.RandomState, num_frames: int,
     color = list(COLORS)[rng.randint(len(COLORS))]
     rgb = COLORS[color]
     base = rng.randint(0, 40, size=(size, size, 3)).astype(np.uint8)
-    r = size // 8
+    # Shapes a few patches wide: circle, square and triangle must stay
+    # distinguishable after downscaling to the 32-pixel inputs of the demos.
+    r = size // 5
     cy = int(rng.uniform(0.35, 0.65) * size)
     # Symmetric trajectories: the centre does not depend on the direction.
     cx = rng.uniform(0.4, 0.6) * size

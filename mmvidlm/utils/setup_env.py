@@ -1,4 +1,5 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
+import atexit
 import datetime
 import os
 
@@ -26,6 +27,11 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     if current is None or current.scope_name != 'mmvidlm':
         name = f'mmvidlm-{datetime.datetime.now()}'
         DefaultScope.get_instance(name, scope_name='mmvidlm')
+
+
+def _destroy_process_group() -> None:
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
@@ -59,5 +65,9 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
                 f'--launcher pytorch needs torchrun\'s variables {missing}; '
                 'start the job with tools/dist_train.sh.')
         dist.init_process_group(backend='gloo')
+        # Destroyed before the interpreter's teardown, or gloo's threads
+        # may abort the exit ("terminate called without an active
+        # exception", SIGABRT) after a successful run (pytorch#190489).
+        atexit.register(_destroy_process_group)
     cfg.setdefault('model_wrapper_cfg',
                    dict(type='CPUDistributedDataParallel'))

@@ -18,6 +18,7 @@ Examples::
     python tools/analysis_tools/compare_methods.py --device cuda
 """
 import argparse
+import copy
 import datetime
 import os
 import os.path as osp
@@ -51,13 +52,14 @@ METHODS = (
     Method('naive ViT-B/16', 'configs/naive/vit-b_k400.py'),
     Method('InTI-B (5, 9)', 'configs/inti/vit-b_k400.py'),
     Method('InTI-B + UniFormerV2 modules',
-           'configs/inti/vit-b_uniformerv2_k400.py'),
+           'configs/inti/vit-b_uniformerv2_8xb8-16x224_k400.py'),
     Method(
         'MMAction2 UniFormerV2-B/16',
         mmaction_config('uniformerv2/uniformerv2-base-p16-res224_clip_'
                         '8xb32-u8_kinetics400-rgb.py')),
-    Method('TokenMix ViT-B/16', 'configs/tokenmix/vit-b_encoder.py'),
-    Method('plain BLIP ViT-B/16', 'configs/peft/vit-b_plain_encoder.py'),
+    Method('TokenMix ViT-B/16',
+           'configs/_base_/models/blip_encoders/tokenmix_vit-b16.py'),
+    Method('plain BLIP ViT-B/16', 'configs/_base_/models/blip_vit-b16.py'),
 )
 
 #: (method, reference, metric, bound, device): the issue's targets. A
@@ -108,13 +110,12 @@ def parse_args():
     return parser.parse_args()
 
 
-def gflops(model_cfg: dict, frames: int, size: int) -> Optional[float]:
-    """GFLOPs (multiply-adds) of one clip from the project's counter."""
-    try:
-        from mmvidlm.utils.flops import get_model_flops
-    except ImportError:
-        return None
-    return get_model_flops(model_cfg, (3, frames, size, size)) / 1e9
+def gflops(encoder: torch.nn.Module, frames: int, size: int) -> float:
+    """GFLOPs (multiply-adds) of one clip, counted on a meta copy."""
+    from mmvidlm.utils.flops import count_macs
+    meta = copy.deepcopy(encoder).eval().requires_grad_(False).to('meta')
+    clip = torch.empty(1, 3, frames, size, size, device='meta')
+    return count_macs(meta, clip) / 1e9
 
 
 def main():
@@ -140,6 +141,11 @@ def main():
         model_cfg = set_clip_shape(
             Config.fromfile(path).model, args.frames, args.img_size)
         encoder = build_benchmark_model(model_cfg, part='encoder')
+        rows.append(
+            dict(
+                method=method,
+                gflops=gflops(encoder, args.frames, args.img_size),
+                params=sum(p.numel() for p in encoder.parameters()) / 1e6))
         benches.append(
             ModelBenchmark(
                 encoder,
@@ -149,11 +155,6 @@ def main():
                 device=args.device,
                 amp=amp,
                 compile=args.compile))
-        rows.append(
-            dict(
-                method=method,
-                gflops=gflops(model_cfg, args.frames, args.img_size),
-                params=sum(p.numel() for p in encoder.parameters()) / 1e6))
         print(f'built {method.name}')
 
     load_before = os.getloadavg()
@@ -219,15 +220,14 @@ def render(rows, missing, info, args, batch_size, amp, load_before,
         cfg = osp.relpath(cfg, REPO) if osp.isabs(cfg) else cfg
         cfg = cfg.split('.mim/', 1)[-1]
         gf = row['gflops']
-        util = (f'{2 * gf * res.clips_per_s / 1e3 / peak_tflops:.0%}'
-                if gf else 'n/a')
+        util = f'{2 * gf * res.clips_per_s / 1e3 / peak_tflops:.0%}'
         lat_ratio = f'{res.latency_ms / naive.latency_ms:.3f}' if naive \
             else 'n/a'
         thr_ratio = f'{res.clips_per_s / naive.clips_per_s:.3f}' if naive \
             else 'n/a'
         lines.append(
             f'| {row["method"].name} | `{cfg}` | '
-            f'{f"{gf:.1f}" if gf else "n/a"} | {row["params"]:.1f} | '
+            f'{gf:.1f} | {row["params"]:.1f} | '
             f'{res.latency_ms:.1f} | {res.clips_per_s:.3f} | '
             f'{res.peak_mem_mb:.0f} | {lat_ratio} | {thr_ratio} | {util} |')
     for method in missing:

@@ -19,7 +19,6 @@ import re
 from glob import glob
 
 import torch
-import torch.nn as nn
 from mmengine.config import Config
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -158,6 +157,10 @@ def _load_tool(name: str):
     return module
 
 
+def _format(gflops: float) -> str:
+    return f'{gflops:.1f}' if gflops >= 1 else f'{gflops:.3f}'  # demos
+
+
 def initial_weights(cfg: Config) -> str:
     """The checkpoint of the model's or the backbone's ``init_cfg``."""
     for init_cfg in (cfg.model.get('init_cfg'),
@@ -181,14 +184,18 @@ def measure(cfg: Config) -> dict:
     clip = torch.empty(1, 3, T, size, size, device='meta')
     row = dict(
         frames=f'{T} × {size}²',
-        gflops=f'{count_macs(backbone, clip) / 1e9:.1f}',
+        gflops=_format(count_macs(backbone, clip) / 1e9),
         params=f'{count_params(backbone) / 1e6:.2f}')
     optim_wrapper = cfg.get('optim_wrapper', {})
     trainable = optim_wrapper.get('paramwise_cfg', {}).get('trainable', {})
     # The video encoder's groups (the text parts need the tokenizer files).
     visual = {
-        group: patterns
+        group: [patterns] if isinstance(patterns, str) else patterns
         for group, patterns in trainable.items()
+    }
+    visual = {
+        group: patterns
+        for group, patterns in visual.items()
         if all(p.lstrip('^').startswith('backbone') for p in patterns)
     }
     if trainable and not visual:

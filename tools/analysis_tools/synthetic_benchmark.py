@@ -63,67 +63,67 @@ TINY = dict(
     act_cfg=dict(type='mmpretrain.QuickGELU'),
     norm_cfg=dict(type='LN', eps=1e-5),
     init_cfg=None)
+#: Head, data preprocessor and optimizer of every classifier: the naive demo.
+TEMPLATE = 'configs/demo/naive_vit-tiny_8x32_synthetic-motion.py'
 #: The InTI family's insertion points on the 4-layer tiny ViT (the ViT-B
 #: configs insert after blocks 5 and 9 of 12).
 TINY_INTI = dict(inti_layers=(2, 3))
+#: The last layer of the tiny ViT, where token mixing goes.
+LAST_LAYER = dict(visual=[r'backbone\.layers\.3\.'])
+BLIP_ENCODERS = 'configs/_base_/models/blip_encoders/'
 
 
 class SyntheticMethod(NamedTuple):
     """A method of the benchmark: its config and the tiny overrides.
 
-    The backbone of ``config`` is built with :data:`TINY` and then
-    ``backbone`` merged over it; which parameters are trained comes from the
-    config's ``optim_wrapper`` (``TrainableParamsOptimWrapperConstructor``
-    and its ``paramwise_cfg.trainable``); head, data, optimizer and budget
-    are the benchmark's, the same for every method.
+    The backbone of ``config`` is built with :data:`TINY` and ``backbone``
+    merged over it. The trained parameters are the config's
+    (``optim_wrapper.paramwise_cfg.trainable``, everything if it has none)
+    unless ``trainable`` replaces them (layer indices of ViT-B do not exist
+    in the tiny ViT); the head is always trained. Head, data, optimizer and
+    budget are the benchmark's, the same for every method.
     """
     name: str
     family: str
     config: str
     backbone: dict = {}
+    trainable: Optional[dict] = None
 
 
 METHODS = (
-    SyntheticMethod('naive', 'baseline',
-                    'configs/demo/naive_vit-tiny_8x32_synthetic-motion.py'),
-    SyntheticMethod('InTI', 'InTI',
-                    'configs/demo/inti_vit-tiny_8x32_synthetic-motion.py'),
+    SyntheticMethod('naive', 'baseline', 'configs/naive/vit-b_k400.py'),
+    SyntheticMethod('InTI', 'InTI', 'configs/inti/vit-b_k400.py', TINY_INTI),
     SyntheticMethod('InTI + UniFormerV2 modules', 'InTI',
                     'configs/inti/vit-b_uniformerv2_8xb8-16x224_k400.py',
                     TINY_INTI),
-    SyntheticMethod(
-        'LinearPooling', 'compressive',
-        'configs/compressive/linearpooling_vit-b_uniformerv2_8xb8-16x224_'
-        'k400.py', TINY_INTI),
-    SyntheticMethod(
-        'ConvPooling', 'compressive',
-        'configs/compressive/convpooling_vit-b_uniformerv2_8xb8-16x224_'
-        'k400.py', TINY_INTI),
-    SyntheticMethod(
-        'ToMe', 'compressive',
-        'configs/compressive/tome_vit-b_uniformerv2_8xb8-16x224_k400.py',
-        TINY_INTI),
-    SyntheticMethod(
-        'STA', 'compressive',
-        'configs/compressive/sta_vit-b_uniformerv2_8xb8-16x224_k400.py',
-        TINY_INTI),
+    *(SyntheticMethod(
+        name, 'compressive',
+        f'configs/compressive/{prefix}_vit-b_uniformerv2_8xb8-16x224_k400.py',
+        TINY_INTI) for name, prefix in (('LinearPooling', 'linearpooling'),
+                                        ('ConvPooling', 'convpooling'),
+                                        ('ToMe', 'tome'), ('STA', 'sta'))),
     SyntheticMethod('token mixing (partial FT)', 'token mixing',
-                    'configs/peft/tokenmix_vit-tiny_synthetic-motion.py'),
+                    BLIP_ENCODERS + 'tokenmix_vit-b16.py',
+                    dict(token_mix_layers=[3]), LAST_LAYER),
+    SyntheticMethod('token mixing (full FT)', 'token mixing',
+                    BLIP_ENCODERS + 'tokenmix_vit-b16.py',
+                    dict(token_mix_layers=[3]),
+                    dict(visual=[r'backbone\.'])),
     SyntheticMethod('last layer (partial FT, no mixing)', 'PEFT',
-                    'configs/peft/plain_vit-tiny_synthetic-motion.py'),
+                    BLIP_ENCODERS + 'plain_vit-b16.py', {}, LAST_LAYER),
     SyntheticMethod('ViViT (full FT)', 'PEFT',
-                    'configs/peft/vivit_vit-tiny_synthetic-motion.py'),
+                    BLIP_ENCODERS + 'vivit_vit-b16.py'),
     SyntheticMethod('temporal FT', 'PEFT',
-                    'configs/peft/temporal_ft_vit-tiny_synthetic-motion.py'),
+                    BLIP_ENCODERS + 'temporal_ft_vit-b16.py'),
+    SyntheticMethod('dual-channel attention', 'PEFT',
+                    BLIP_ENCODERS + 'dual_attention_vit-b16.py'),
+    # bottlenecks at the ViT-B ratios (48 / 768, 384 / 768) of 64 channels
+    SyntheticMethod('Adapter', 'PEFT', BLIP_ENCODERS + 'adapter_vit-b16.py',
+                    dict(layer_cfgs=dict(type='AdapterLayer', bottleneck=4))),
     SyntheticMethod(
-        'dual-channel attention', 'PEFT',
-        'configs/peft/dual_attention_vit-tiny_synthetic-motion.py'),
-    SyntheticMethod('Adapter', 'PEFT',
-                    'configs/peft/adapter_vit-tiny_synthetic-motion.py'),
-    SyntheticMethod('ST-Adapter', 'PEFT',
-                    'configs/peft/st_adapter_vit-tiny_synthetic-motion.py'),
-    SyntheticMethod('BitFit', 'PEFT',
-                    'configs/peft/bitfit_vit-tiny_synthetic-motion.py'),
+        'ST-Adapter', 'PEFT', BLIP_ENCODERS + 'st_adapter_vit-b16.py',
+        dict(layer_cfgs=dict(type='STAdapterLayer', adapter_channels=32))),
+    SyntheticMethod('BitFit', 'PEFT', BLIP_ENCODERS + 'bitfit_vit-b16.py'),
 )
 FAMILY_COLORS = {
     'baseline': 'black',
@@ -145,11 +145,11 @@ def parse_args():
     parser.add_argument(
         '--seeds', type=int, nargs='+', default=[0, 1, 2], help='seeds')
     parser.add_argument(
-        '--iters', type=int, default=300, help='fine-tuning steps')
+        '--iters', type=int, default=400, help='fine-tuning steps')
     parser.add_argument(
         '--pretrain-iters',
         type=int,
-        default=300,
+        default=800,
         help='steps of the naive "image pre-training"')
     parser.add_argument('--batch-size', type=int, default=16)
     parser.add_argument(
@@ -268,10 +268,10 @@ def build_classifier(method: SyntheticMethod, pretrained: Optional[str],
     from mmengine.optim import CosineAnnealingLR, build_optim_wrapper
 
     from mmvidlm.registry import MODELS
-    template = Config.fromfile(osp.join(REPO, METHODS[0].config))
+    template = Config.fromfile(osp.join(REPO, TEMPLATE))
     cfg = Config.fromfile(osp.join(REPO, method.config))
     model_cfg = copy.deepcopy(template.model)
-    model_cfg.backbone = dict(cfg.model.backbone, **TINY, **method.backbone)
+    model_cfg.backbone = {**cfg.model.backbone, **TINY, **method.backbone}
     if pretrained:
         model_cfg.backbone.init_cfg = dict(
             type='Pretrained', checkpoint=pretrained, prefix='backbone.')
@@ -279,9 +279,12 @@ def build_classifier(method: SyntheticMethod, pretrained: Optional[str],
     model.init_weights()
     optim_cfg = copy.deepcopy(template.optim_wrapper)
     optim_cfg.optimizer.lr = lr
-    for key in ('constructor', 'paramwise_cfg'):
-        if key in cfg.optim_wrapper:
-            optim_cfg[key] = copy.deepcopy(cfg.optim_wrapper[key])
+    trainable = method.trainable or cfg.get('optim_wrapper', {}).get(
+        'paramwise_cfg', {}).get('trainable')
+    if trainable:
+        optim_cfg.constructor = 'TrainableParamsOptimWrapperConstructor'
+        optim_cfg.paramwise_cfg = dict(
+            trainable=dict(copy.deepcopy(trainable), head=[r'cls_head\.']))
     optim_wrapper = build_optim_wrapper(model, optim_cfg)
     scheduler = CosineAnnealingLR(
         optim_wrapper, T_max=iters, eta_min=lr * 0.01, by_epoch=False)
@@ -419,7 +422,7 @@ def write_markdown(summary: list, pretrain_rows: list, args, info: dict,
         f'- machine: {info["cpu"]}, {info["cores"]} cores, torch '
         f'{info["torch"]}, {args.workers} worker process(es), 1 thread '
         f'each; load average before {info["load_avg"][0]:.2f}, wall time '
-        f'{info["wall_s"] / 60:.1f} min',
+        f'{info["wall_s"] / 60:.1f} min for {info["runs"]} runs',
         f'- backbone: tiny ViT (64 wide, 4 layers, 4 heads), '
         f'{TINY["num_frames"]} frames of {TINY["img_size"]}², patch '
         f'{TINY["patch_size"]}',
@@ -522,9 +525,10 @@ def main():
             for r in pretrain_rows))
         futures = [
             pool.submit(run, method, seed, cache, ckpts[seed], args)
-            for method in methods for seed in args.seeds
+            for seed in args.seeds for method in methods
         ]
         rows = []
+        base = osp.join(args.out_dir, 'synthetic_benchmark')
         for future in futures:
             row = future.result()
             rows.append(row)
@@ -532,16 +536,21 @@ def main():
                   f'{100 * row["appearance_acc"]:.0f} %, motion '
                   f'{100 * row["motion_acc"]:.0f} % '
                   f'({row["seconds"]:.0f} s)')
-    info['wall_s'] = time.time() - start
+            # Written after every run: a long run leaves usable results.
+            info['wall_s'] = time.time() - start
+            info['runs'] = f'{len(rows)} of {len(futures)}'
+            write_outputs(rows, methods, pretrain_rows, args, info, base)
+    print(open(base + '.md').read())
+    print(f'written to {base}.md, .csv and .png '
+          f'({info["wall_s"] / 60:.1f} min)')
+
+
+def write_outputs(rows, methods, pretrain_rows, args, info, base) -> None:
     summary = summarise(rows, methods)
-    base = osp.join(args.out_dir, 'synthetic_benchmark')
     write_csv(rows, base + '.csv')
     plot(summary, base + '.png')
     write_markdown(summary, pretrain_rows, args, info, base + '.md',
                    osp.basename(base) + '.png')
-    print(open(base + '.md').read())
-    print(f'written to {base}.md, .csv and .png '
-          f'({info["wall_s"] / 60:.1f} min)')
 
 
 if __name__ == '__main__':

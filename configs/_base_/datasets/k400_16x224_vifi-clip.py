@@ -1,7 +1,7 @@
 # Kinetics-400, 16 frames at 224^2, ViFi-CLIP's full fine-tuning pipeline
 # (InTI, Appendix D): multi-scale crop, flip, colour jitter, grayscale;
 # test 4 clips x 3 crops. MMAction2 VideoDataset read with decord.
-# VideoDataset + unreadable videos skipped (train) or named (test), list checked
+# VideoDataset; unreadable videos skipped (train) or named (test)
 dataset_type = 'RobustVideoDataset'
 data_root = 'data/kinetics400/videos_train'
 data_root_val = 'data/kinetics400/videos_val'

@@ -2,7 +2,7 @@
 # (InTI, Appendix D): RandAugment (m7, n4) and random resized crop, and NO
 # horizontal flip: labels such as "pushing something from left to right"
 # depend on direction. Test: 1 clip x 3 crops.
-# VideoDataset + unreadable videos skipped (train) or named (test), list checked
+# VideoDataset; unreadable videos skipped (train) or named (test)
 dataset_type = 'RobustVideoDataset'
 data_root = 'data/sthv2/videos'
 ann_file_train = 'data/sthv2/sthv2_train_list_videos.txt'

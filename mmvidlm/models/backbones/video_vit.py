@@ -200,6 +200,7 @@ class VideoViT(BaseModule):
         return cfgs
 
     def init_weights(self):
+        """Initialise; [CLS] and position embedding unless pre-trained."""
         super().init_weights()
         if not (isinstance(self.init_cfg, dict)
                 and self.init_cfg['type'] == 'Pretrained'):
@@ -261,7 +262,14 @@ class VideoViT(BaseModule):
         return self.ln1(x) if self.final_norm else x
 
     def format_output(self, x: torch.Tensor) -> torch.Tensor:
-        """Select the output of ``out_type`` from (B, T, N, C) tokens."""
+        """Select the output of ``out_type``.
+
+        Args:
+            x (Tensor): Tokens of shape (B, T, N, C) after the final norm.
+
+        Returns:
+            Tensor: See ``out_type``.
+        """
         if self.out_type == 'raw':
             return x
         if self.out_type == 'cls':

@@ -21,6 +21,14 @@ class VideoTransformerLayer(TransformerEncoderLayer):
     """
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Apply the image layer to every frame.
+
+        Args:
+            x (Tensor): Tokens of shape (B, T, N, C).
+
+        Returns:
+            Tensor: Tokens of shape (B, T, N, C).
+        """
         B, T = x.shape[:2]
         # (B, T, N, C) -> (B*T, N, C) -> (B, T, N, C)
         return super().forward(x.flatten(0, 1)).unflatten(0, (B, T))

@@ -35,7 +35,7 @@ from mmengine.dist import get_dist_info
 from mmengine.logging import print_log
 from mmengine.model.weight_init import PretrainedInit as _MMEnginePretrained
 from mmengine.model.weight_init import update_init_info
-from mmengine.runner.checkpoint import CheckpointLoader
+from mmengine.runner.checkpoint import CheckpointLoader, _IncompatibleKeys
 
 from mmvidlm.registry import WEIGHT_INITIALIZERS
 from .checkpoint_convert import (LAYOUTS, NATIVE_LAYOUT, convert_state_dict,
@@ -250,8 +250,8 @@ def load_pretrained(module: nn.Module,
 def _load_state_dict(module: nn.Module, state_dict: dict) -> tuple:
     """``load_state_dict(strict=False)`` that skips tensors of another shape
     instead of raising (as MMEngine's loader does), returning the missing
-    keys, unexpected keys and shape errors. Load pre-hooks (e.g. VideoViT's
-    position-embedding resize) run as usual."""
+    keys, unexpected keys and shape errors. Load hooks (e.g. VideoViT's
+    position-embedding resize) run as in ``nn.Module.load_state_dict``."""
     missing, unexpected, errors = [], [], []
 
     def load(mod, local_state_dict, prefix=''):
@@ -266,6 +266,8 @@ def _load_state_dict(module: nn.Module, state_dict: dict) -> tuple:
                         for k, v in local_state_dict.items()
                         if k.startswith(child_prefix)
                     }, child_prefix)
+        for hook in mod._load_state_dict_post_hooks.values():
+            hook(mod, _IncompatibleKeys(missing, unexpected))
 
     load(module, dict(state_dict))
     missing = [k for k in missing if not k.endswith('num_batches_tracked')]

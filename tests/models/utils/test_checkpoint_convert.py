@@ -299,3 +299,23 @@ def test_hf_qkv_parts_must_be_complete():
     }
     with pytest.raises(ValueError, match='q, k and v'):
         convert_state_dict(state_dict)
+
+
+def test_load_hooks_of_new_layers_run(tmp_path, salesforce_blip):
+    """Dual-channel attention copies the spatial attention into its temporal
+    one for keys a checkpoint lacks; that happens through this loader too."""
+    from mmvidlm.registry import MODELS
+    from mmvidlm.utils import register_all_modules
+    register_all_modules()
+    model = MODELS.build(
+        dict(
+            BLIP_VIT,
+            type='TokenMixViT',
+            token_mix_layers=[],
+            layer_cfgs=dict(type='DualAttentionLayer')))
+    missing, _ = load_pretrained(
+        model, save(tmp_path, salesforce_blip.state_dict()), logger=None)
+    assert missing == []
+    qkv = salesforce_blip.visual_encoder.blocks[1].attn.qkv.weight
+    torch.testing.assert_close(model.layers[1].attn.qkv.weight, qkv)
+    torch.testing.assert_close(model.layers[1].temporal_attn.qkv.weight, qkv)
