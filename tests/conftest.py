@@ -15,18 +15,17 @@ SYNTHETIC_TEST_DATA = dict(
     num_videos=dict(train=4, val=2), num_frames=8, frame_size=32, seed=0)
 
 
-def synthetic_cfg_options(data_root: str, **overrides) -> list:
+def synthetic_cfg_options(data_root: str) -> list:
     """``--cfg-options`` that point every data loader of a synthetic-motion
-    config at ``data_root`` with the test data set's sizes.
+    config at ``data_root`` with the sizes of :data:`SYNTHETIC_TEST_DATA`.
 
     Args:
         data_root (str): The generated data set's folder.
-        **overrides: Changes to :data:`SYNTHETIC_TEST_DATA`.
 
     Returns:
         list[str]: ``key=value`` items for ``--cfg-options``.
     """
-    data = dict(SYNTHETIC_TEST_DATA, **overrides)
+    data = SYNTHETIC_TEST_DATA
     options = []
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         prefix = f'{loader}.dataset'

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Usage: [GPUS=8] bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG [args]
+# PYTHON picks the interpreter (default: python).
 set -x
 PARTITION=$1
 JOB_NAME=$2
@@ -10,6 +11,7 @@ CPUS_PER_TASK=${CPUS_PER_TASK:-5}
 SRUN_ARGS=${SRUN_ARGS:-""}
 PY_ARGS=${@:4}
 DIR=$(cd "$(dirname "$0")" && pwd)
+PYTHON=${PYTHON:-python}
 
 PYTHONPATH="$DIR/..":$PYTHONPATH \
 srun -p ${PARTITION} \
@@ -20,4 +22,4 @@ srun -p ${PARTITION} \
     --cpus-per-task=${CPUS_PER_TASK} \
     --kill-on-bad-exit=1 \
     ${SRUN_ARGS} \
-    python -u "$DIR/train.py" ${CONFIG} --launcher="slurm" ${PY_ARGS}
+    $PYTHON -u "$DIR/train.py" ${CONFIG} --launcher="slurm" ${PY_ARGS}

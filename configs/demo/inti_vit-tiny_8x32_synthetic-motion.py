@@ -8,6 +8,6 @@ _base_ = [
 model = dict(
     backbone=dict(
         arch='tiny', patch_size=8, img_size=32, num_frames=8,
-        inti_layers=(2, 3)),
+        inti_layers=(1, 2)),
     cls_head=dict(num_classes=6, in_channels=64, dropout_ratio=0.))
 default_hooks = dict(logger=dict(interval=10))

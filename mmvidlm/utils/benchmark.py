@@ -12,12 +12,13 @@ Peak memory:
 * CUDA: ``torch.cuda.max_memory_allocated`` over the warm-up iterations
   (parameters, optimizer state and activations all count).
 * CPU: the peak of live tensor storage bytes during the first warm-up
-  iteration, followed by :class:`TensorMemoryTracker` (a dispatch mode that
-  sees every storage an operator creates and every storage freed), plus the
-  parameters, buffers, inputs and optimizer state alive before it. This is the CPU
-  analogue of ``max_memory_allocated``: it ignores allocator caching and
-  the Python heap, so it does not depend on what else the process did
-  before (RSS high-water marks cannot be reset between interleaved models).
+  iteration, measured by :class:`TensorMemoryTracker` (a dispatch mode
+  that sees every storage an operator creates and every storage freed),
+  plus the parameters, buffers, inputs and optimizer state alive before it.
+  This is the CPU analogue of ``max_memory_allocated``: it ignores
+  allocator caching and the Python heap, so it does not depend on what
+  else the process did before (RSS high-water marks cannot be reset
+  between interleaved models).
 """
 import copy
 import gc
@@ -156,21 +157,25 @@ def build_benchmark_model(model_cfg: dict,
     from mmvidlm.registry import MODELS
     from mmvidlm.utils import register_all_modules
     register_all_modules()
-    model_cfg = copy.deepcopy(model_cfg)
-    if part == 'encoder':
-        model_cfg = model_cfg[encoder_key(model_cfg)]
-    elif part != 'model':
+    if part not in ('model', 'encoder'):
         raise ValueError(f"part must be 'model' or 'encoder', got {part!r}")
+    model_cfg = copy.deepcopy(model_cfg)
+    encoder = model_cfg[encoder_key(model_cfg)]
     # Timing needs no pre-trained weights (none can be downloaded here).
-    for enc in ([model_cfg] if part == 'encoder' else
-                [model_cfg.get(k) for k in ENCODER_KEYS]):
-        if isinstance(enc, dict):
-            enc.pop('init_cfg', None)
-            if enc.get('type') == 'UniFormerV2':
-                enc.update(clip_pretrained=False, pretrained=None)
-    model = MODELS.build(model_cfg)
+    encoder.pop('init_cfg', None)
+    if encoder.get('type') == 'UniFormerV2':
+        encoder.update(clip_pretrained=False, pretrained=None)
+    model = MODELS.build(encoder if part == 'encoder' else model_cfg)
     model.init_weights()
     return model
+
+
+def quiet_logs(level: str = 'WARNING') -> None:
+    """Hide the INFO messages of model building (weight initialisation,
+    UniFormerV2's settings) that would bury a benchmark's output."""
+    from mmengine.logging import MMLogger
+    MMLogger.get_instance('mmengine').setLevel(level)
+    MMLogger.get_instance('mmvidlm_benchmark', log_level=level)
 
 
 def is_recognizer(model: nn.Module) -> bool:
@@ -249,11 +254,9 @@ class ModelBenchmark:
             clips = clips.unsqueeze(1)  # (B, num_clips=1, C, T, H, W)
             labels = torch.randint(num_classes, (batch_size, ), generator=gen)
             self.data_samples = [
-                ActionDataSample().set_gt_label(label.item())
+                ActionDataSample().set_gt_label(label.item()).to(self.device)
                 for label in labels
             ]
-            for s in self.data_samples:
-                s.gt_label = s.gt_label.to(self.device)
         self.clips = clips.to(self.device)
         self.peak_mem_mb = float('nan')
         self.optim_wrapper = None
@@ -375,7 +378,11 @@ def matmul_tflops(device: str = 'cpu',
                   dtype: torch.dtype = torch.float32,
                   n: Optional[int] = None,
                   iters: int = 5) -> float:
-    """Measured dense matmul throughput (TFLOP/s, 2 FLOPs per mul-add)."""
+    """Dense matmul throughput (TFLOP/s, 2 FLOPs per multiply-add).
+
+    The median of ``iters`` products, like the model latencies, so that
+    both see the same machine load.
+    """
     device = torch.device(device)
     n = n or (8192 if device.type == 'cuda' else 1024)
     a = torch.randn(n, n, device=device, dtype=dtype)
@@ -389,7 +396,7 @@ def matmul_tflops(device: str = 'cpu',
         a @ b
         synchronize(device)
         times.append(time.perf_counter() - start)
-    return 2 * n**3 / min(times) / 1e12
+    return 2 * n**3 / statistics.median(times) / 1e12
 
 
 def machine_info(device: str = 'cpu') -> dict:

@@ -46,24 +46,42 @@ def make_tiny(cfg: Config) -> None:
     cfg.model.cls_head.in_channels = TINY_WIDTH
 
 
-@pytest.mark.parametrize('config', CONFIGS)
-def test_config_trains_one_step(config, synthetic_data_root):
+@pytest.fixture(scope='module')
+def training_batch(synthetic_data_root):
+    """Two synthetic videos of different classes through a config's training
+    pipeline; one batch per distinct pipeline (the configs share a few)."""
     from tests.conftest import SYNTHETIC_TEST_DATA
+    batches = {}
+
+    def make(pipeline):
+        key = repr(pipeline)
+        if key not in batches:
+            dataset = DATASETS.build(
+                dict(
+                    type='SyntheticVideoDataset',
+                    data_root=synthetic_data_root,
+                    split='train',
+                    pipeline=pipeline,
+                    **SYNTHETIC_TEST_DATA))
+            # The pipeline itself, not __getitem__: a failing transform
+            # must fail the test, not be retried on another video.
+            batches[key] = pseudo_collate([
+                dataset.pipeline(dataset.get_data_info(i))
+                for i in (0, len(dataset) - 1)
+            ])
+        return batches[key]
+
+    return make
+
+
+@pytest.mark.parametrize('config', CONFIGS)
+def test_config_trains_one_step(config, training_batch):
     register_all_modules()
     cfg = Config.fromfile(osp.join(REPO_ROOT, config))
     make_tiny(cfg)
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
-    dataset = DATASETS.build(
-        dict(
-            type='SyntheticVideoDataset',
-            data_root=synthetic_data_root,
-            split='train',
-            pipeline=cfg.train_dataloader.dataset.pipeline,
-            **{k: v
-               for k, v in SYNTHETIC_TEST_DATA.items()}))
-    # Two videos of different classes (4 per class in the split).
-    batch = pseudo_collate([dataset[0], dataset[len(dataset) - 1]])
+    batch = training_batch(cfg.train_dataloader.dataset.pipeline)
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     losses = model.train_step(batch, optim_wrapper)
     assert torch.isfinite(losses['loss'])

@@ -114,8 +114,9 @@ def test_accuracy_by_group():
     # Right on the appearance classes, each motion pair swapped.
     predicted = {0: 1, 1: 0, 2: 3, 3: 2, 4: 4, 5: 5}
     results = [
-        dict(pred_score=np.eye(6)[predicted[label]], gt_label=np.array([label]))
-        for label in range(6)
+        dict(
+            pred_score=np.eye(6)[predicted[label]],
+            gt_label=np.array([label])) for label in range(6)
     ]
     assert accuracy_by_group(results) == dict(
         top1=pytest.approx(1 / 3), appearance=1.0, motion=0.0)

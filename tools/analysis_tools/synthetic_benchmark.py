@@ -12,9 +12,11 @@ Protocol, for each seed:
 
 1. "image pre-training": the naive per-frame ViT is trained on the videos
    from scratch (it learns shapes and colours, not motion); its backbone
-   plays the role of the CLIP/BLIP checkpoint;
-2. every method builds its backbone from the table below, loads that
-   checkpoint (``init_cfg``; new modules keep their own initialisation),
+   plays the role of the CLIP/BLIP checkpoint (kept under
+   ``<data-root>/pretrained/`` and reused by later runs with the same data
+   and pre-training budget);
+2. every method builds the backbone of its config (``METHODS``) at the
+   tiny size, loads that checkpoint (``init_cfg``; new modules keep their own initialisation),
    freezes what the method freezes (``TrainableParamsOptimWrapperConstructor``)
    and is fine-tuned as a ``Recognizer3D`` with the same budget;
 3. accuracy on the validation videos, split into appearance and motion
@@ -30,7 +32,7 @@ over seeds), ``synthetic_benchmark.csv`` (one row per method and seed) and
 
 Example::
 
-    python tools/analysis_tools/synthetic_benchmark.py           # ~15 min
+    python tools/analysis_tools/synthetic_benchmark.py  # ~15 min, 2 idle cores
     python tools/analysis_tools/synthetic_benchmark.py \\
         --methods naive InTI --seeds 0 --iters 20 --pretrain-iters 20
 """
@@ -334,13 +336,11 @@ def evaluate(model, data: dict, batch_size: int = 64) -> Dict[str, float]:
 
 
 def _init_worker() -> None:
-    from mmengine.logging import MMLogger
-
     from mmvidlm.utils import register_all_modules
+    from mmvidlm.utils.benchmark import quiet_logs
     torch.set_num_threads(1)
     # Runs are many: only errors are worth printing from the workers.
-    MMLogger.get_instance('mmengine').setLevel('ERROR')
-    MMLogger.get_instance('synthetic_benchmark', log_level='ERROR')
+    quiet_logs('ERROR')
     register_all_modules()
 
 
@@ -356,13 +356,16 @@ def run(method: SyntheticMethod, seed: int, cache: str,
     set_random_seed(seed)
     data = torch.load(cache)
     iters = args.pretrain_iters if save_to else args.iters
+    if save_to and osp.exists(save_to):  # pre-trained by an earlier run
+        pretrained, iters = save_to, 0
     model, optim_wrapper, scheduler = build_classifier(
-        method, pretrained, args.lr, iters)
+        method, pretrained, args.lr, max(iters, 1))
     gen = torch.Generator().manual_seed(seed)
     train(model, optim_wrapper, scheduler, data['train'], iters,
           args.batch_size, gen)
-    if save_to:
-        torch.save(dict(state_dict=model.state_dict()), save_to)
+    if save_to and iters:
+        torch.save(dict(state_dict=model.state_dict()), save_to + '.tmp')
+        os.replace(save_to + '.tmp', save_to)
     row = dict(method=method.name, family=method.family, seed=seed)
     row.update(evaluate(model, data['val']))
     T, size = TINY['num_frames'], TINY['img_size']
@@ -511,8 +514,11 @@ def main():
     ctx = multiprocessing.get_context('spawn')
     with ProcessPoolExecutor(
             args.workers, mp_context=ctx, initializer=_init_worker) as pool:
+        # Kept for later runs with the same data and pre-training budget.
         ckpts = {
-            seed: osp.join(ckpt_dir, f'naive_seed{seed}.pth')
+            seed: osp.join(
+                ckpt_dir, f'naive_{args.videos[0]}v_{args.pretrain_iters}it_'
+                f'bs{args.batch_size}_lr{args.lr:g}_seed{seed}.pth')
             for seed in args.seeds
         }
         pretrain = [

@@ -90,8 +90,9 @@ class RetrievalMetric(BaseMetric):
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         video_feat = torch.stack([r['video_feat'] for r in results])
         text_feat = torch.cat([r['text_feat'] for r in results])
+        # the video of every caption, in the order of text_feat
         text_to_video = [
-            i for i, r in enumerate(results) for _ in range(len(r['text_feat']))
+            i for i, r in enumerate(results) for _ in r['text_feat']
         ]
         sim = (text_feat @ video_feat.t()).numpy()
         return retrieval_scores(sim, text_to_video, self.topk)

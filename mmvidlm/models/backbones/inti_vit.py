@@ -73,11 +73,13 @@ class InTIViT(VideoViT):
                              'inti_layers and compressor; do not pass it.')
         arch_settings = self._parse_arch(arch)
         num_layers = arch_settings['num_layers']
-        if inti_layers is None:
+        if not compressor:
+            inti_layers = ()
+        elif inti_layers is None:
             if not isinstance(arch, str):
                 raise ValueError('A custom arch needs explicit inti_layers.')
             inti_layers = self.default_inti_layers[arch.lower()]
-        inti_layers = tuple(inti_layers) if compressor else ()
+        inti_layers = tuple(inti_layers)
         compressor_cls = self._check_inti_layers(inti_layers, compressor,
                                                  num_layers, num_frames)
         between_block_cfgs = {}

@@ -22,9 +22,9 @@ class TemporalAccumulationPruning(BaseModule):
     previous frame. A token keeps the part of its importance that is new
     (``importance * (1 - redundancy)``) and passes the redundant part to its
     match in the previous frame, last frame first, so the score of a token
-    accumulates over the later frames in which it reappears. Every frame keeps its
-    ``round(keep_ratio * (N - 1))`` best patch tokens, in their original
-    order, and its [CLS] token: ``(B, T, N, C) -> (B, T, N', C)``.
+    accumulates over the later frames in which it reappears. Every frame
+    keeps its ``round(keep_ratio * (N - 1))`` best patch tokens, in their
+    original order, and its [CLS] token: ``(B, T, N, C) -> (B, T, N', C)``.
 
     This is STA's scoring computed between two blocks, from token features
     (the attention maps of the block are not exposed there).

@@ -106,24 +106,32 @@ class BlipVideoRetriever(BaseModel):
 
     def loss(self, video: torch.Tensor, text: Dict[str, torch.Tensor],
              data_samples: list) -> Dict[str, torch.Tensor]:
-        """Symmetric ITC loss over the negatives of all processes."""
+        """Symmetric ITC loss over the batches of all processes.
+
+        Every process computes the loss of the whole (gathered) batch, all
+        captions against all videos; the other processes' embeddings are
+        constants, this process's carry the gradient. So each process gets
+        the exact gradient of its own samples' embeddings, and the loss
+        equals that of one process holding the whole batch (DDP's averaging
+        scales the gradient by 1 / world size, to which AdamW is
+        insensitive).
+        """
         if text is None or len(text['input_ids']) != len(video):
             raise ValueError('Training the retriever needs exactly one '
                              '`text` per data sample.')
         with torch.no_grad():
             self.temp.clamp_(0.001, 0.5)  # as BLIP
-        video_feat = self.encode_video(video)
-        text_feat = self.encode_text(text)
+        video_feat = gather_with_local_grad(self.encode_video(video))
+        text_feat = gather_with_local_grad(self.encode_text(text))
         idx = torch.tensor([s.video_idx for s in data_samples],
                            device=video.device)
-        idx_all = torch.cat(dist.all_gather(idx))
-        positive = (idx[:, None] == idx_all[None]).float()
+        idx = torch.cat(dist.all_gather(idx))
+        # Captions of the same video are all positives.
+        positive = (idx[:, None] == idx[None]).float()
         targets = positive / positive.sum(dim=1, keepdim=True)
-        sim_v2t = video_feat @ gather_with_local_grad(text_feat).t()
-        sim_t2v = text_feat @ gather_with_local_grad(video_feat).t()
-        loss_v2t = -(F.log_softmax(sim_v2t / self.temp, dim=1) *
-                     targets).sum(1).mean()
-        loss_t2v = -(F.log_softmax(sim_t2v / self.temp, dim=1) *
+        sim_v2t = video_feat @ text_feat.t() / self.temp
+        loss_v2t = -(F.log_softmax(sim_v2t, dim=1) * targets).sum(1).mean()
+        loss_t2v = -(F.log_softmax(sim_v2t.t(), dim=1) *
                      targets).sum(1).mean()
         return dict(itc_loss=(loss_v2t + loss_t2v) / 2)
 

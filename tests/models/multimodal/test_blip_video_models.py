@@ -88,3 +88,48 @@ def test_retriever_predict_splits_texts_per_video(retriever):
     assert samples[0].video_feat.shape == (32, )
     torch.testing.assert_close(samples[0].video_feat.norm(),
                                torch.tensor(1.))
+
+
+
+def test_retriever_itc_across_two_ranks(retriever, monkeypatch):
+    """Two ranks with half a batch each (``all_gather`` simulated): each
+    gets the loss of the whole batch, and the gradients of the two ranks
+    sum to the whole batch's gradient."""
+    import mmengine.dist
+
+    from mmvidlm.models.multimodal import blip_video_retriever as module
+    data = retriever.data_preprocessor(
+        batch(['a red circle', 'a red ball', 'a bar', 'a square'],
+              video_idx=[0, 0, 1, 2]),
+        training=True)
+    loss = retriever.loss(**data)['itc_loss']
+    loss.backward()
+    grad = retriever.vision_neck.weight.grad.clone()
+    halves = [slice(0, 2), slice(2, 4)]
+    with torch.no_grad():
+        video = retriever.encode_video(data['video'])
+        text = retriever.encode_text(data['text'])
+    idx = torch.tensor([0, 0, 1, 2])
+    grads = []
+    for rank in (0, 1):
+        other = halves[1 - rank]
+        # What the other rank contributes, in the order loss() gathers.
+        pending = [video[other], text[other], idx[other]]
+
+        def all_gather(x, rank=rank, pending=pending):
+            parts = [x, pending.pop(0)]
+            return parts if rank == 0 else parts[::-1]
+
+        monkeypatch.setattr(mmengine.dist, 'get_world_size', lambda: 2)
+        monkeypatch.setattr(mmengine.dist, 'get_rank', lambda r=rank: r)
+        monkeypatch.setattr(module.dist, 'all_gather', all_gather)
+        retriever.zero_grad()
+        part = halves[rank]
+        rank_loss = retriever.loss(
+            data['video'][part],
+            {k: v[part] for k, v in data['text'].items()},
+            data['data_samples'][part])['itc_loss']
+        torch.testing.assert_close(rank_loss, loss)
+        rank_loss.backward()
+        grads.append(retriever.vision_neck.weight.grad.clone())
+    torch.testing.assert_close(grads[0] + grads[1], grad)

@@ -31,7 +31,8 @@ def train_and_test(run_tool, config, work_dir, options):
 def test_captioner_train_and_test(tmp_path, run_tool, synthetic_options):
     dump = tmp_path / 'captions.json'
     options = synthetic_options + SHORT + [
-        'model.generation_cfg.num_beams=1', 'model.generation_cfg.max_length=4',
+        'model.generation_cfg.num_beams=1',
+        'model.generation_cfg.max_length=4',
         f'test_evaluator.prediction_file={dump}'
     ]
     metrics, log = train_and_test(run_tool, CAPTION, tmp_path, options)

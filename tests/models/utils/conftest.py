@@ -183,6 +183,12 @@ class SalesforceBLIP(nn.Module):
         return self.visual_encoder(images)
 
 
+@pytest.fixture(name='randomize_norms')
+def randomize_norms_fixture():
+    """:func:`randomize_norms`, for models built in a test."""
+    return randomize_norms
+
+
 @pytest.fixture
 def make_openai_clip():
     """``make_openai_clip(**kwargs)``: a seeded :class:`OpenAICLIP`."""

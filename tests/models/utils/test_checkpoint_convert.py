@@ -81,7 +81,7 @@ def test_openai_clip_half_precision_and_other_resolution(
     assert model(torch.randn(1, 3, 2, 48, 48)).shape == (1, 2, 37, 64)
 
 
-def test_hf_clip(tmp_path):
+def test_hf_clip(tmp_path, randomize_norms):
     transformers = pytest.importorskip('transformers')
     config = transformers.CLIPVisionConfig(hidden_size=64,
                                            intermediate_size=256,
@@ -94,10 +94,7 @@ def test_hf_clip(tmp_path):
                                            layer_norm_eps=1e-5)
     torch.manual_seed(0)
     hf = transformers.CLIPVisionModelWithProjection(config).eval()
-    for m in hf.modules():
-        if isinstance(m, nn.LayerNorm):
-            nn.init.normal_(m.weight, 1.0, 0.1)
-            nn.init.normal_(m.bias, 0.0, 0.1)
+    randomize_norms(hf)
     state_dict = hf.state_dict()
     assert detect_layout(state_dict) == 'hf_clip'
     model = video_vit(CLIP_VIT, save(tmp_path, state_dict))
@@ -125,7 +122,7 @@ def test_salesforce_blip(tmp_path, salesforce_blip):
     torch.testing.assert_close(out, ref, **TOL)
 
 
-def test_hf_blip(tmp_path):
+def test_hf_blip(tmp_path, randomize_norms):
     """BlipForConditionalGeneration: the ViT and the text decoder."""
     transformers = pytest.importorskip('transformers')
     from mmpretrain.models.multimodal.blip.language_model import \
@@ -149,10 +146,7 @@ def test_hf_blip(tmp_path):
     hf = transformers.BlipForConditionalGeneration(
         transformers.BlipConfig(vision_config=vision,
                                 text_config=text)).eval()
-    for m in hf.modules():
-        if isinstance(m, nn.LayerNorm):
-            nn.init.normal_(m.weight, 1.0, 0.1)
-            nn.init.normal_(m.bias, 0.0, 0.1)
+    randomize_norms(hf)
     # BLIP ties its LM head to the word embeddings (a fresh HF model does
     # not; the published checkpoints hold equal tensors).
     decoder = hf.text_decoder
