@@ -257,7 +257,7 @@ class InterFrameTokenInterpolation(BaseModule):
         num_frames (int): Frames T of the input (size of the temporal
             embedding).
         reduced_dims (int, optional): Width C' of the predictor. Defaults to
-            ``embed_dims // 8``, which keeps the predictor at about 1 % of the
+            ``embed_dims // 8``, which keeps the predictor under 1 % of the
             backbone's multiply-adds (see model_zoo.md).
         context_levels (Sequence[str]): Enabled context levels. Defaults to
             all four.
