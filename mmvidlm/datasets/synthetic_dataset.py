@@ -7,15 +7,14 @@ from .robust import RobustVideoDataset
 from .synthetic import CLASS_NAMES, generate_synthetic_videos
 
 
-@DATASETS.register_module()
-class SyntheticVideoDataset(RobustVideoDataset):
-    """The built-in synthetic motion videos as an MMAction2 VideoDataset.
+class SyntheticVideosMixin:
+    """Generate the synthetic videos on first use, then read one of their
+    annotation files like any data set of that format.
 
-    The videos are generated on first use (see
-    :func:`mmvidlm.datasets.synthetic.generate_synthetic_videos`) into
-    ``data_root`` and then read like any video data set: decord through
-    MMAction2's pipeline, unreadable videos handled by
-    :class:`~mmvidlm.datasets.RobustVideoDataset`.
+    The videos are written by
+    :func:`mmvidlm.datasets.synthetic.generate_synthetic_videos` into
+    ``data_root``; ``annotation`` (a class attribute, formatted with the
+    split) names the file the data set reads.
 
     Args:
         data_root (str): Cache folder of the generated videos.
@@ -25,11 +24,10 @@ class SyntheticVideoDataset(RobustVideoDataset):
         num_frames (int): Frames per video. Defaults to 16.
         frame_size (int): Frame size in pixels. Defaults to 64.
         seed (int): Generation seed. Defaults to 0.
-        **kwargs: Other arguments of :class:`RobustVideoDataset`
-            (``pipeline``, ``test_mode``, ``max_skipped_videos``, ...).
+        **kwargs: Other arguments of the data set class (``pipeline``,
+            ``test_mode``, ``max_skipped_videos``, ...).
     """
-
-    METAINFO = dict(classes=CLASS_NAMES)
+    annotation = '{split}_list.txt'
 
     def __init__(self,
                  data_root: str,
@@ -45,6 +43,15 @@ class SyntheticVideoDataset(RobustVideoDataset):
         generate_synthetic_videos(data_root, num_videos, num_frames,
                                   frame_size, seed)
         super().__init__(
-            ann_file=osp.join(data_root, f'{split}_list.txt'),
+            ann_file=osp.join(data_root, self.annotation.format(split=split)),
             data_prefix=dict(video=osp.join(data_root, 'videos')),
             **kwargs)
+
+
+@DATASETS.register_module()
+class SyntheticVideoDataset(SyntheticVideosMixin, RobustVideoDataset):
+    __doc__ = ('The synthetic motion videos as an action-recognition data '
+               'set (MMAction2\'s VideoDataset format, unreadable videos '
+               'handled by :class:`RobustVideoDataset`).\n' +
+               SyntheticVideosMixin.__doc__.split('\n', 1)[1])
+    METAINFO = dict(classes=CLASS_NAMES)

@@ -10,30 +10,15 @@ from mmengine.model import BaseModule
 from mmvidlm.registry import MODELS
 
 
-def check_keep_ratio(keep_ratio: float) -> float:
-    """Return ``keep_ratio`` if it is a fraction in (0, 1]."""
-    if not 0 < keep_ratio <= 1:
-        raise ValueError(f'keep_ratio must be in (0, 1], got {keep_ratio}.')
-    return keep_ratio
-
-
 def num_kept(num_patches: int, keep_ratio: float) -> int:
     """Patch tokens a frame keeps at ``keep_ratio`` (at least one)."""
     return max(1, round(num_patches * keep_ratio))
 
 
-@MODELS.register_module()
-class TokenMerging(BaseModule):
-    """Bipartite soft matching inside each frame (ToMe).
-
-    The patch tokens of a frame are split alternately into sets A and B; each
-    A token is matched to its most similar B token (cosine similarity of the
-    features), and the ``r`` most similar A tokens are merged into their
-    matches by a size-weighted average. Token sizes (how many input patches
-    a token stands for) are carried from one merge to the next. The [CLS]
-    token is never merged. ``(B, T, N, C) -> (B, T, N', C)`` with
-    ``N' - 1 = round(keep_ratio * (N - 1))``, bounded below by half the
-    patches (a bipartite step merges at most the A set).
+class TokenReduction(BaseModule):
+    """Base of the compressors that reduce the tokens of every frame
+    (ToMe, STA) instead of the frames: ``(B, T, N, C) -> (B, T, N', C)``,
+    carrying token sizes (input patches per token) along.
 
     Args:
         embed_dims (int): Token width (unused; the interface of every
@@ -49,7 +34,27 @@ class TokenMerging(BaseModule):
                  keep_ratio: float = 0.5,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        self.keep_ratio = check_keep_ratio(keep_ratio)
+        if not 0 < keep_ratio <= 1:
+            raise ValueError(
+                f'keep_ratio must be in (0, 1], got {keep_ratio}.')
+        self.keep_ratio = keep_ratio
+
+
+@MODELS.register_module()
+class TokenMerging(TokenReduction):
+    """Bipartite soft matching inside each frame (ToMe).
+
+    The patch tokens of a frame are split alternately into sets A and B; each
+    A token is matched to its most similar B token (cosine similarity of the
+    features), and the ``r`` most similar A tokens are merged into their
+    matches by a size-weighted average. Token sizes (how many input patches
+    a token stands for) are carried from one merge to the next. The [CLS]
+    token is never merged. ``(B, T, N, C) -> (B, T, N', C)`` with
+    ``N' - 1 = round(keep_ratio * (N - 1))``, bounded below by half the
+    patches (a bipartite step merges at most the A set).
+
+    Args: see :class:`TokenReduction`.
+    """
 
     def forward(self, x: torch.Tensor,
                 size: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:

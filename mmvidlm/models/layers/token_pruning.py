@@ -2,18 +2,17 @@
 """STA: token pruning by semantic-aware temporal accumulation (Ding et al.,
 ICCV 2023), the token-pruning baseline of InTI (ECCV 2024, Table 2)."""
 import math
-from typing import Optional, Tuple
+from typing import Tuple
 
 import torch
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
 from mmvidlm.registry import MODELS
-from .token_merging import check_keep_ratio, num_kept
+from .token_merging import TokenReduction, num_kept
 
 
 @MODELS.register_module()
-class TemporalAccumulationPruning(BaseModule):
+class TemporalAccumulationPruning(TokenReduction):
     """Prune the patch tokens of every frame by their STA score.
 
     Semantic importance of a patch token is its [CLS] attention within its
@@ -29,21 +28,8 @@ class TemporalAccumulationPruning(BaseModule):
     This is STA's scoring computed between two blocks, from token features
     (the attention maps of the block are not exposed there).
 
-    Args:
-        embed_dims (int): Token width (unused; the interface of every
-            compressor).
-        keep_ratio (float): Fraction of the patch tokens kept. Defaults to
-            0.5.
-        init_cfg (dict, optional): Initialisation config.
+    Args: see :class:`~mmvidlm.models.layers.token_merging.TokenReduction`.
     """
-    halves_frames = False
-
-    def __init__(self,
-                 embed_dims: int,
-                 keep_ratio: float = 0.5,
-                 init_cfg: Optional[dict] = None):
-        super().__init__(init_cfg=init_cfg)
-        self.keep_ratio = check_keep_ratio(keep_ratio)
 
     @torch.no_grad()
     def scores(self, x: torch.Tensor) -> torch.Tensor:
