@@ -1,5 +1,8 @@
 # The built-in synthetic motion videos (generated on first use, no download).
-# No horizontal flip: it would turn "moves left" into "moves right".
+# No horizontal flip: it would turn "moves left" into "moves right". No
+# random crop either: at 32 px it cuts the shapes that tell the classes apart
+# (measured: appearance accuracy of the tiny ViT 60-75 % with it, 84-90 %
+# without).
 dataset_type = 'SyntheticVideoDataset'
 data_root = 'data/synthetic_motion'
 synthetic = dict(
@@ -16,7 +19,6 @@ train_pipeline = [
     dict(type='DecordInit', **file_client_args),
     dict(type='UniformSample', clip_len=num_frames, num_clips=1),
     dict(type='DecordDecode'),
-    dict(type='RandomResizedCrop', area_range=(0.6, 1.0)),
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
