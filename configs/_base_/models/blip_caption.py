@@ -4,33 +4,16 @@
 # next to this file and sets `model = _base_.blip_caption_model`; the visual
 # projection (LP) and the language head (LH) are trained
 # (`blip_caption_trainable`), the encoder base adds its own trainable group.
+_base_ = ['./blip_text_bert-base.py']
 blip_caption_checkpoint = ('https://storage.googleapis.com/'
                            'sfr-vision-language-research/BLIP/models/'
                            'model_base_caption_capfilt_large.pth')
-blip_med_config = dict(
-    architectures=['BertModel'],
-    attention_probs_dropout_prob=0.1,
-    hidden_act='gelu',
-    hidden_dropout_prob=0.1,
-    hidden_size=768,
-    initializer_range=0.02,
-    intermediate_size=3072,
-    layer_norm_eps=1e-12,
-    max_position_embeddings=512,
-    model_type='bert',
-    num_attention_heads=12,
-    num_hidden_layers=12,
-    pad_token_id=0,
-    add_type_embeddings=False,
-    vocab_size=30524,
-    encoder_width=768,
-    add_cross_attention=True)
 blip_caption_model = dict(
     type='BlipVideoCaptioner',
     decoder_head=dict(
         type='mmpretrain.SeqGenerationHead',
         decoder=dict(type='mmpretrain.XBertLMHeadDecoder',
-                     med_config=blip_med_config),
+                     med_config=_base_.blip_med_config),
         loss=dict(type='mmpretrain.LabelSmoothLoss', label_smooth_val=0.1)),
     data_preprocessor=dict(
         type='VideoTextDataPreprocessor',

@@ -4,31 +4,14 @@
 # this file and sets `model = _base_.blip_retrieval_model`. Trained
 # (`blip_retrieval_trainable`): the visual projection (LP; BLIP's vision_proj,
 # MMPretrain's vision_neck), the text projection and the temperature.
+_base_ = ['./blip_text_bert-base.py']
 blip_retrieval_checkpoint = ('https://storage.googleapis.com/'
                              'sfr-vision-language-research/BLIP/models/'
                              'model_base_retrieval_coco.pth')
-blip_med_config = dict(
-    architectures=['BertModel'],
-    attention_probs_dropout_prob=0.1,
-    hidden_act='gelu',
-    hidden_dropout_prob=0.1,
-    hidden_size=768,
-    initializer_range=0.02,
-    intermediate_size=3072,
-    layer_norm_eps=1e-12,
-    max_position_embeddings=512,
-    model_type='bert',
-    num_attention_heads=12,
-    num_hidden_layers=12,
-    pad_token_id=0,
-    add_type_embeddings=False,
-    vocab_size=30524,
-    encoder_width=768,
-    add_cross_attention=True)
 blip_retrieval_model = dict(
     type='BlipVideoRetriever',
     text_backbone=dict(
-        type='mmpretrain.XBertEncoder', med_config=blip_med_config),
+        type='mmpretrain.XBertEncoder', med_config=_base_.blip_med_config),
     vision_neck=dict(type='mmpretrain.Linear', in_features=768,
                      out_features=256),
     text_neck=dict(type='mmpretrain.Linear', in_features=768,
