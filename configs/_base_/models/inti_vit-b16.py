@@ -1,35 +1,12 @@
-# CLIP ViT-B/16 with InTI after blocks 5 and 9 (ECCV 2024, Table 1).
-# OpenAI's weights (openai/CLIP clip/clip.py), a TorchScript archive that
-# init_cfg=dict(type='Pretrained', checkpoint=clip_checkpoint) converts
-# when loading; experiment configs set it, demos train from scratch.
-clip_checkpoint = (
-    'https://openaipublic.azureedge.net/clip/models/'
-    '5806e77cd80f8b59890b7e101eabd078d9fb84e6937f9e85e4ecb61988df416f/'
-    'ViT-B-16.pt')
+# CLIP ViT-B/16 with InTI after blocks 5 and 9 (ECCV 2024, Table 1): the
+# naive model (same weights, head and preprocessing) with InTI inserted.
+_base_ = ['./naive_vit-b16.py']
 model = dict(
-    type='Recognizer3D',
     backbone=dict(
         type='InTIViT',
-        arch='b',
-        patch_size=16,
-        img_size=224,
-        num_frames=16,
         inti_layers=(5, 9),
         compressor=dict(
             type='InterFrameTokenInterpolation',
             context_levels=('token', 'cube', 'frame', 'global'),
             fusion='sep',
-            head='softmax'),
-        drop_path_rate=0.,
-        out_type='cls_mean'),
-    cls_head=dict(
-        type='TimeSformerHead',
-        num_classes=400,
-        in_channels=768,
-        dropout_ratio=0.5,
-        average_clips='prob'),
-    data_preprocessor=dict(
-        type='ActionDataPreprocessor',
-        mean=[122.771, 116.746, 104.094],
-        std=[68.5, 66.632, 70.323],
-        format_shape='NCTHW'))
+            head='softmax')))
