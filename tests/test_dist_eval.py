@@ -127,3 +127,129 @@ def test_retrieval_similarity_gathered_across_processes(tmp_path, free_port):
         nprocs=2,
         start_method='fork')
     assert torch.load(out) == expected
+
+
+def _itm_predictions():
+    """A tiny retriever with ITM re-ranking and its predictions on
+    NUM_VIDEOS videos with 1-3 captions each (same on every process)."""
+    from tests.models.multimodal.conftest import batch, tiny_retriever_cfg
+
+    from mmvidlm.registry import MODELS
+    from mmvidlm.utils import register_all_modules
+    register_all_modules()
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_retriever_cfg(itm_topk=3)).eval()
+    torch.nn.init.normal_(model.multimodal_head.fc.weight, std=10.)
+    words = 'red green blue circle bar square moves turns stays left right'
+    words = words.split()
+    captions = [[
+        f'a {words[(i + j) % 11]} {words[(3 * i + j) % 11]}'
+        for j in range(1 + i % 3)
+    ] for i in range(NUM_VIDEOS)]
+    with torch.no_grad():
+        samples = model(**model.data_preprocessor(batch(captions)),
+                        mode='predict')
+    return model, samples
+
+
+def _rerank_and_evaluate(model, samples, indices, size):
+    from mmvidlm.engine.retrieval_loops import rerank_by_itm
+    from mmvidlm.evaluation import RetrievalMetric
+    mine = [samples[i].clone() for i in indices]
+    rerank_by_itm(model, mine, indices, size)
+    metric = RetrievalMetric()
+    metric.process(None, [s.to_dict() for s in mine])
+    return metric.evaluate(size)
+
+
+def _itm_worker(rank, world_size, port, out):
+    # OpenMP's thread pool does not survive fork: one thread, no pool
+    torch.set_num_threads(1)
+    dist.init_process_group(
+        'gloo',
+        init_method=f'tcp://127.0.0.1:{port}',
+        rank=rank,
+        world_size=world_size)
+    model, samples = _itm_predictions()
+    padded = -(-NUM_VIDEOS // world_size) * world_size
+    indices = (list(range(NUM_VIDEOS)) * 2)[:padded][rank::world_size]
+    metrics = _rerank_and_evaluate(model, samples, indices, NUM_VIDEOS)
+    if rank == 0:
+        torch.save(metrics, out)
+    dist.destroy_process_group()
+
+
+def test_itm_reranking_split_across_processes(tmp_path, free_port):
+    """Two processes share the re-ranking (7 videos, one padded) and get
+    the metrics of one process doing it all."""
+    model, samples = _itm_predictions()
+    expected = _rerank_and_evaluate(model, samples, list(range(NUM_VIDEOS)),
+                                    NUM_VIDEOS)
+    from mmvidlm.evaluation import RetrievalMetric
+    metric = RetrievalMetric()
+    metric.process(None, [
+        dict(video_feat=s.video_feat, text_feat=s.text_feat) for s in samples
+    ])
+    itc = metric.evaluate(NUM_VIDEOS)
+    assert itc != expected  # re-ranking changed some ranks
+
+    out = tmp_path / 'metrics.pth'
+    mp.start_processes(
+        _itm_worker,
+        args=(2, free_port, str(out)),
+        nprocs=2,
+        start_method='fork')
+    assert torch.load(out) == expected
+
+
+def _itc_worker(rank, world_size, port, out):
+    torch.set_num_threads(1)  # OpenMP's thread pool does not survive fork
+    dist.init_process_group(
+        'gloo',
+        init_method=f'tcp://127.0.0.1:{port}',
+        rank=rank,
+        world_size=world_size)
+    model, data = _itc_batch()
+    half = slice(2 * rank, 2 * rank + 2)
+    loss = model.loss(data['video'][half],
+                      {k: v[half]
+                       for k, v in data['text'].items()},
+                      data['data_samples'][half])['itc_loss']
+    loss.backward()
+    grad = model.vision_neck.weight.grad
+    dist.all_reduce(grad)  # what DDP sums (before its 1 / world size)
+    if rank == 0:
+        torch.save(dict(loss=loss.detach(), grad=grad), out)
+    dist.destroy_process_group()
+
+
+def _itc_batch():
+    from tests.models.multimodal.conftest import batch, tiny_retriever_cfg
+
+    from mmvidlm.registry import MODELS
+    from mmvidlm.utils import register_all_modules
+    register_all_modules()
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_retriever_cfg()).train()
+    data = model.data_preprocessor(
+        batch(['a red circle', 'a red ball', 'a bar', 'a square'],
+              video_idx=[0, 0, 1, 2]),
+        training=True)
+    return model, data
+
+
+def test_itc_negatives_gathered_across_processes(tmp_path, free_port):
+    """Two gloo processes with two pairs each: both get the loss of the
+    whole batch, and their summed gradients are the whole batch's."""
+    model, data = _itc_batch()
+    loss = model.loss(**data)['itc_loss']
+    loss.backward()
+    out = tmp_path / 'itc.pth'
+    mp.start_processes(
+        _itc_worker,
+        args=(2, free_port, str(out)),
+        nprocs=2,
+        start_method='fork')
+    result = torch.load(out)
+    torch.testing.assert_close(result['loss'], loss.detach())
+    torch.testing.assert_close(result['grad'], model.vision_neck.weight.grad)

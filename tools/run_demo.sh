@@ -25,5 +25,6 @@ from mmvidlm.datasets import accuracy_by_group
 
 acc = accuracy_by_group(load(sys.argv[1]))
 print('Demo test accuracy: top1={top1:.2f} (appearance {appearance:.2f}, '
-      'motion {motion:.2f})'.format(**acc))
+      'motion {motion:.2f}; direction within motion pairs {direction:.2f})'
+      .format(**acc))
 PY

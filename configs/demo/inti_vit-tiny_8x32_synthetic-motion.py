@@ -8,3 +8,10 @@ model = dict(
         type='InTIViT',
         inti_layers=(1, 2),
         compressor=dict(type='InterFrameTokenInterpolation')))
+# The new modules (weight predictors, temporal embeddings) learn 10x faster,
+# without weight decay: the temporal embedding's scale starts at zero. With
+# the base rate the circle's direction was learned with seed 0 (100 %) but
+# not with seed 1 (56 %); with this, 100 % with both.
+optim_wrapper = dict(
+    paramwise_cfg=dict(
+        custom_keys=dict(between_blocks=dict(lr_mult=10., decay_mult=0.))))

@@ -55,8 +55,6 @@ model = dict(
         num_beams=3, max_length=12, min_length=3, repetition_penalty=1.0))
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=30, val_interval=30)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=3e-3, weight_decay=0.01),
     clip_grad=dict(max_norm=5, norm_type=2))

@@ -32,6 +32,11 @@ model = dict(
     vision_neck=dict(type='mmpretrain.Linear', in_features=64,
                      out_features=32),
     text_neck=dict(type='mmpretrain.Linear', in_features=64, out_features=32),
+    multimodal_head=dict(
+        type='mmpretrain.ITMHead',
+        hidden_size=64,
+        with_pooler=False,
+        loss=dict(type='mmpretrain.CrossEntropyLoss')),
     data_preprocessor=dict(
         type='VideoTextDataPreprocessor',
         tokenizer=dict(
@@ -41,8 +46,6 @@ model = dict(
     temperature=0.07)
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12, val_interval=12)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.01),
     clip_grad=dict(max_norm=5, norm_type=2))

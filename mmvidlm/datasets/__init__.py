@@ -3,7 +3,8 @@ import mmvidlm  # noqa: F401  (compatibility fixes first)
 import mmaction.datasets  # noqa: F401,E402  (registers MMAction2's transforms)
 
 from .synthetic import (APPEARANCE_CLASSES, CLASS_NAMES, MOTION_CLASSES,
-                        accuracy_by_group, generate_synthetic_videos)
+                        MOTION_PAIRS, accuracy_by_group, direction_accuracy,
+                        generate_synthetic_videos)
 from .robust import (AnnotationError, RobustVideoDataset, RobustVideoMixin,
                      VideoReadError, check_caption_annotations,
                      load_json_annotations)
@@ -16,8 +17,9 @@ from .synthetic_video_text import (SyntheticCaptionDataset,
 __all__ = [
     'VideoCaptionDataset', 'VideoRetrievalDataset', 'SyntheticCaptionDataset',
     'SyntheticRetrievalDataset',
-    'APPEARANCE_CLASSES', 'CLASS_NAMES', 'MOTION_CLASSES',
-    'SyntheticVideoDataset', 'accuracy_by_group', 'generate_synthetic_videos',
+    'APPEARANCE_CLASSES', 'CLASS_NAMES', 'MOTION_CLASSES', 'MOTION_PAIRS',
+    'SyntheticVideoDataset', 'accuracy_by_group', 'direction_accuracy',
+    'generate_synthetic_videos',
     'AnnotationError',
     'RobustVideoDataset', 'RobustVideoMixin', 'VideoReadError',
     'check_caption_annotations', 'load_json_annotations'

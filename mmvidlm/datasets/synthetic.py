@@ -6,10 +6,15 @@ classes come in pairs that differ only in temporal order (a circle moving
 left vs right, a bar rotating clockwise vs anticlockwise): the trajectory's
 centre and the start angle are drawn from symmetric distributions, so the
 set of frames of a "left" clip has exactly the distribution of the frames of
-a "right" clip played backwards. Any model that is invariant to frame order
-(per-frame ViT + mean of [CLS]) is therefore at chance (50 %) within a
-pair. Two *appearance* classes (a still square, a still triangle) are told
-apart by any single frame.
+a "right" clip played backwards. The clips a model sees keep that symmetry
+when the sampled frames are symmetric about the middle frame: with 17
+frames, MMAction2's ``UniformSample`` of 8 frames tests on frames 1, 3, ...,
+15 and trains on one of (2i, 2i+1, 2i+2) per segment (with 16 frames it
+would test on 0, 2, 4, 6, 8, 9, 11, 13, earlier on average, and the mean
+position of the circle would give its direction away). Any model that is
+invariant to frame order (per-frame ViT + mean of [CLS]) is therefore at
+chance (50 %) within a pair. Two *appearance* classes (a still square, a
+still triangle) are told apart by any single frame.
 
 Frames are written as intra-coded MJPEG inside an ``.mp4`` container, so no
 codec artefact (key frames vs predicted frames) depends on time order.
@@ -39,6 +44,12 @@ CLASSES: Tuple[Tuple[str, str, bool], ...] = (
 CLASS_NAMES = tuple(f'{shape} {motion}' for shape, motion, _ in CLASSES)
 MOTION_CLASSES = tuple(i for i, c in enumerate(CLASSES) if c[2])
 APPEARANCE_CLASSES = tuple(i for i, c in enumerate(CLASSES) if not c[2])
+#: Motion classes that differ only in the order of the frames, by shape:
+#: ``{'circle': (0, 1), 'bar': (2, 3)}`` (translation, rotation).
+MOTION_PAIRS: Dict[str, Tuple[int, int]] = {
+    CLASSES[i][0]: (i, i + 1)
+    for i in MOTION_CLASSES[::2]
+}
 
 COLORS: Dict[str, Tuple[int, int, int]] = {  # RGB
     'red': (220, 40, 40),
@@ -59,6 +70,9 @@ _CAPTIONS = {
     'still': ('a {c} {s} stays still', 'a still {c} {s} in the middle'),
 }
 
+#: Frames per generated video: odd, see the module docstring.
+NUM_FRAMES = 17
+
 #: Bumped whenever rendering changes, so that cached data sets are rebuilt.
 FORMAT_VERSION = 2
 
@@ -69,11 +83,44 @@ def captions_for(label: int, color: str) -> List[str]:
     return [t.format(c=color, s=shape) for t in _CAPTIONS[motion]]
 
 
+def direction_accuracy(scores: np.ndarray,
+                       labels: np.ndarray) -> Dict[str, float]:
+    """How often a motion video's class outscores its reverse.
+
+    The within-pair decision isolates what needs the order of the frames:
+    an order-invariant model scores both classes of a pair alike, 0.5.
+
+    Args:
+        scores (ndarray): (num_videos, num_classes) class scores.
+        labels (ndarray): (num_videos, ) true classes.
+
+    Returns:
+        dict: ``direction`` (all motion videos) and ``direction_<shape>``
+        per pair (``circle``: translation, ``bar``: rotation); NaN where
+        there is no video of the pair.
+    """
+    scores, labels = np.asarray(scores), np.asarray(labels)
+    out, hits = {}, []
+    for shape, (a, b) in MOTION_PAIRS.items():
+        mask = np.isin(labels, (a, b))
+        own = scores[mask, labels[mask]]
+        reverse = scores[mask, np.where(labels[mask] == a, b, a)]
+        hits.append(own > reverse)
+        out[f'direction_{shape}'] = _mean(hits[-1])
+    out['direction'] = _mean(np.concatenate(hits))
+    return out
+
+
+def _mean(hits: np.ndarray) -> float:
+    return float(hits.mean()) if hits.size else float('nan')
+
+
 def accuracy_by_group(results: Sequence[dict]) -> Dict[str, float]:
-    """Top-1 accuracy overall and on the motion and appearance classes.
+    """Top-1 accuracy overall and on the motion and appearance classes, and
+    the within-pair direction accuracy of the motion videos.
 
     A frame-order-invariant model reaches about 1.0 on the appearance
-    classes and 0.5 on the motion classes (chance within each pair).
+    classes and 0.5 in direction (chance within each pair).
 
     Args:
         results (Sequence[dict]): Test predictions as ``tools/test.py
@@ -81,16 +128,18 @@ def accuracy_by_group(results: Sequence[dict]) -> Dict[str, float]:
             classes) and ``gt_label``.
 
     Returns:
-        dict: ``top1``, ``appearance`` and ``motion`` accuracies.
+        dict: ``top1``, ``appearance`` and ``motion`` accuracies and the
+        ``direction`` accuracies of :func:`direction_accuracy`.
     """
-    pred = np.array([np.asarray(r['pred_score']).argmax() for r in results])
+    scores = np.stack([np.asarray(r['pred_score']) for r in results])
     gt = np.array([np.asarray(r['gt_label']).item() for r in results])
-    correct = pred == gt
+    correct = scores.argmax(axis=1) == gt
     motion = np.isin(gt, MOTION_CLASSES)
     return dict(
         top1=float(correct.mean()),
         appearance=float(correct[~motion].mean()),
-        motion=float(correct[motion].mean()))
+        motion=float(correct[motion].mean()),
+        **direction_accuracy(scores, gt))
 
 
 def render_clip(label: int, rng: np.random.RandomState, num_frames: int,
@@ -181,7 +230,7 @@ def write_video(path: str, frames: np.ndarray, fps: int = 8) -> None:
 
 def generate_synthetic_videos(root: str,
                               num_videos: Dict[str, int],
-                              num_frames: int = 16,
+                              num_frames: int = NUM_FRAMES,
                               size: int = 64,
                               seed: int = 0) -> dict:
     """Write the synthetic data set under ``root`` unless it is there.
@@ -201,7 +250,8 @@ def generate_synthetic_videos(root: str,
             matches the parameters).
         num_videos (dict): Videos per class for each split, e.g.
             ``dict(train=20, val=10)``.
-        num_frames (int): Frames per video. Defaults to 16.
+        num_frames (int): Frames per video. Defaults to
+            :data:`NUM_FRAMES`.
         size (int): Frame size in pixels. Defaults to 64.
         seed (int): Random seed. Defaults to 0.
 

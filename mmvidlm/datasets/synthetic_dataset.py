@@ -4,7 +4,7 @@ from typing import Dict
 
 from mmvidlm.registry import DATASETS
 from .robust import RobustVideoDataset
-from .synthetic import CLASS_NAMES, generate_synthetic_videos
+from .synthetic import CLASS_NAMES, NUM_FRAMES, generate_synthetic_videos
 
 
 class SyntheticVideosMixin:
@@ -21,7 +21,8 @@ class SyntheticVideosMixin:
         split (str): ``'train'`` or ``'val'``. Defaults to ``'train'``.
         num_videos (dict): Videos per class of each split. Defaults to
             ``dict(train=24, val=8)``.
-        num_frames (int): Frames per video. Defaults to 16.
+        num_frames (int): Frames per video. Defaults to
+            :data:`mmvidlm.datasets.synthetic.NUM_FRAMES` (17).
         frame_size (int): Frame size in pixels. Defaults to 64.
         seed (int): Generation seed. Defaults to 0.
         **kwargs: Other arguments of the data set class (``pipeline``,
@@ -33,7 +34,7 @@ class SyntheticVideosMixin:
                  data_root: str,
                  split: str = 'train',
                  num_videos: Dict[str, int] = dict(train=24, val=8),
-                 num_frames: int = 16,
+                 num_frames: int = NUM_FRAMES,
                  frame_size: int = 64,
                  seed: int = 0,
                  **kwargs):

@@ -9,10 +9,11 @@ from .hooks import (AtomicLocalBackend, MainProcessLoggerHook,  # noqa: E402
 from .loops import EpochBasedTrainLoop  # noqa: E402
 from .model_wrappers import CPUDistributedDataParallel  # noqa: E402
 from .optimizers import TrainableParamsOptimWrapperConstructor  # noqa: E402
+from .retrieval_loops import RetrievalTestLoop, RetrievalValLoop  # noqa: E402
 
 __all__ = [
     'AtomicLocalBackend', 'CPUDistributedDataParallel', 'EpochBasedTrainLoop',
-    'MainProcessLoggerHook', 'NonFiniteLossHook', 'SafeCheckpointHook',
-    'SkippedVideosHook', 'TrainableParamsOptimWrapperConstructor',
-    'atomic_write'
+    'MainProcessLoggerHook', 'NonFiniteLossHook', 'RetrievalTestLoop',
+    'RetrievalValLoop', 'SafeCheckpointHook', 'SkippedVideosHook',
+    'TrainableParamsOptimWrapperConstructor', 'atomic_write'
 ]

@@ -119,4 +119,37 @@ def test_accuracy_by_group():
             gt_label=np.array([label])) for label in range(6)
     ]
     assert accuracy_by_group(results) == dict(
-        top1=pytest.approx(1 / 3), appearance=1.0, motion=0.0)
+        top1=pytest.approx(1 / 3),
+        appearance=1.0,
+        motion=0.0,
+        direction=0.0,
+        direction_circle=0.0,
+        direction_bar=0.0)
+
+
+def test_direction_accuracy_within_pairs():
+    from mmvidlm.datasets import MOTION_PAIRS, direction_accuracy
+    assert MOTION_PAIRS == dict(circle=(0, 1), bar=(2, 3))
+    labels = np.array([0, 1, 2, 3, 2, 4])
+    scores = np.zeros((6, 6))
+    scores[0, [0, 1]] = 0.6, 0.4  # circle left over right: right
+    scores[1, [0, 1, 5]] = 0.5, 0.2, 0.9  # wrong class, wrong direction
+    scores[2, [2, 3]] = 0.1, 0.2  # wrong
+    scores[3, [2, 3, 4]] = 0.1, 0.2, 0.7  # wrong class, right direction
+    scores[4, [2, 3]] = 0.3, 0.2  # right
+    # the appearance video (label 4) does not count
+    assert direction_accuracy(scores, labels) == dict(
+        direction_circle=0.5, direction_bar=pytest.approx(2 / 3),
+        direction=0.6)
+
+
+def test_sampled_clips_are_symmetric_about_the_middle():
+    """The default frame count keeps the uniform sampling of the configs
+    (8 frames) symmetric, so a clip and its reverse are equally likely."""
+    from mmaction.datasets.transforms import UniformSample
+
+    from mmvidlm.datasets.synthetic import NUM_FRAMES
+    sample = UniformSample(clip_len=8, num_clips=1, test_mode=True)
+    inds = sample.transform(dict(total_frames=NUM_FRAMES,
+                                 start_index=0))['frame_inds']
+    assert (inds + inds[::-1] == NUM_FRAMES - 1).all()

@@ -72,7 +72,8 @@ def test_synthetic_benchmark_writes_table_csv_plot(run_tool, tmp_path):
         rows = list(csv.DictReader(f))
     assert [r['method'] for r in rows] == ['naive', 'BitFit']
     for row in rows:
-        assert 0 <= float(row['motion_acc']) <= 1
+        for key in ('motion_acc', 'direction_acc', 'direction_bar_acc'):
+            assert 0 <= float(row[key]) <= 1
         assert float(row['gflops']) > 0
     # BitFit trains the biases only: far fewer parameters than naive.
     assert int(rows[1]['updated_params_visual']) < \

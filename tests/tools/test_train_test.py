@@ -58,6 +58,9 @@ def test_train_resume_test(tmp_path, run_tool, short_run):
         predictions = pickle.load(f)
     assert len(predictions) == 12  # 2 validation videos per class
     accuracy = accuracy_by_group(predictions)
-    assert set(accuracy) == {'top1', 'appearance', 'motion'}
+    assert set(accuracy) == {
+        'top1', 'appearance', 'motion', 'direction', 'direction_circle',
+        'direction_bar'
+    }
     assert all(0 <= v <= 1 for v in accuracy.values())
 

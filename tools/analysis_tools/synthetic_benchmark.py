@@ -20,11 +20,15 @@ Protocol, for each seed:
    freezes what the method freezes (``TrainableParamsOptimWrapperConstructor``)
    and is fine-tuned as a ``Recognizer3D`` with the same budget;
 3. accuracy on the validation videos, split into appearance and motion
-   classes (``mmvidlm.datasets.APPEARANCE_CLASSES`` / ``MOTION_CLASSES``).
+   classes (``mmvidlm.datasets.APPEARANCE_CLASSES`` / ``MOTION_CLASSES``),
+   and the direction accuracy within each motion pair
+   (``mmvidlm.datasets.direction_accuracy``: translation of the circle,
+   rotation of the bar; 50 % for an order-blind model).
 
 The videos are decoded once with MMAction2's transforms and kept in memory;
-training augments them on tensors (random frame of each segment, random
-square crop). Runs go to a process pool, one thread per process.
+training samples a random frame of each segment, as the synthetic data set
+configs do (no crop: the shapes must stay whole). Runs go to a process
+pool, one thread per process.
 
 Outputs in ``benchmarks/results/``: ``synthetic_benchmark.md`` (mean ± std
 over seeds), ``synthetic_benchmark.csv`` (one row per method and seed) and
@@ -127,6 +131,9 @@ METHODS = (
         dict(layer_cfgs=dict(type='STAdapterLayer', adapter_channels=32))),
     SyntheticMethod('BitFit', 'PEFT', BLIP_ENCODERS + 'bitfit_vit-b16.py'),
 )
+#: Accuracies of a run (fractions), as ``evaluate`` returns them.
+ACCURACIES = ('acc', 'appearance_acc', 'motion_acc', 'direction_acc',
+              'direction_circle_acc', 'direction_bar_acc')
 FAMILY_COLORS = {
     'baseline': 'black',
     'InTI': 'tab:red',
@@ -182,12 +189,13 @@ def parse_args():
 def decode_videos(data_root: str, train: int, val: int) -> str:
     """Generate, decode once and cache all frames; return the cache path.
 
-    The cache holds, per split, uint8 frames (N, T, H, W, 3) decoded by
-    MMAction2's ``DecordInit`` / ``UniformSample`` / ``DecordDecode`` and
-    the labels (N, ).
+    The cache holds, per split, uint8 frames (N, T0, H, W, 3), every frame
+    of the videos decoded by MMAction2's ``DecordInit`` / ``SampleFrames`` /
+    ``DecordDecode``, and the labels (N, ).
     """
     from mmvidlm.datasets import SyntheticVideoDataset
-    path = osp.join(data_root, f'decoded_{train}_{val}.pt')
+    from mmvidlm.datasets.synthetic import NUM_FRAMES as num_frames
+    path = osp.join(data_root, f'decoded_{train}_{val}_{num_frames}f.pt')
     if osp.exists(path):
         return path
     num_videos = dict(train=train, val=val)
@@ -197,11 +205,12 @@ def decode_videos(data_root: str, train: int, val: int) -> str:
             data_root=data_root,
             split=split,
             num_videos=num_videos,
+            num_frames=num_frames,
             pipeline=[
                 dict(type='DecordInit'),
                 dict(
-                    type='UniformSample',
-                    clip_len=16,
+                    type='SampleFrames',
+                    clip_len=num_frames,
                     num_clips=1,
                     test_mode=True),
                 dict(type='DecordDecode'),
@@ -218,44 +227,35 @@ def decode_videos(data_root: str, train: int, val: int) -> str:
 
 def make_clips(frames: torch.Tensor, num_frames: int, size: int,
                gen: Optional[torch.Generator]) -> torch.Tensor:
-    """Sample clips for the recognizer from decoded videos.
+    """Sample clips for the recognizer from decoded videos, as MMAction2's
+    ``UniformSample`` does.
 
     Args:
         frames (Tensor): uint8 (B, T0, H, W, 3).
-        num_frames (int): Frames per clip (T0 must be a multiple).
+        num_frames (int): Frames per clip.
         size (int): Output side.
-        gen (Generator, optional): Random source for training (random frame
-            of each segment, random square crop of 60-100 % of the area);
-            None gives the test view (first frame of each segment, whole
-            frame).
+        gen (Generator, optional): Random source for training (a random
+            frame of each of ``num_frames`` segments, ends included); None
+            gives the test view (the middle frame of each segment).
 
     Returns:
         Tensor: float (B, 1, 3, num_frames, size, size), 0-255.
     """
-    B, T0, H = frames.shape[:3]
-    seg = T0 // num_frames
-    offsets = torch.zeros(B, num_frames, dtype=torch.long) if gen is None \
-        else torch.randint(seg, (B, num_frames), generator=gen)
-    index = torch.arange(num_frames) * seg + offsets  # (B, T)
+    B, T0 = frames.shape[:2]
+    seg = (T0 - 1) / num_frames
+    bounds = torch.from_numpy(np.round(seg * np.arange(num_frames + 1)))
+    starts, lengths = bounds[:-1].long(), (bounds.diff() + 1).long()
+    if gen is None:
+        index = (starts + int(seg / 2)).expand(B, -1)  # (B, T)
+    else:
+        index = starts + (torch.rand(B, num_frames, generator=gen) *
+                          lengths).long()
     clips = frames[torch.arange(B)[:, None], index]  # (B, T, H, W, 3)
     clips = clips.permute(0, 4, 1, 2, 3).float()  # (B, 3, T, H, W)
-    if gen is None:
-        out = F.interpolate(
-            clips.flatten(1, 2), size=(size, size), mode='bilinear',
-            antialias=True, align_corners=False)
-        return out.unflatten(1, (3, num_frames)).unsqueeze(1)
-    sides = (H * torch.empty(B).uniform_(0.6, 1., generator=gen).sqrt()).int()
-    crops = []
-    for clip, side in zip(clips, sides.tolist()):
-        y, x = torch.randint(H - side + 1, (2, ), generator=gen).tolist()
-        crops.append(
-            F.interpolate(
-                clip[:, :, y:y + side, x:x + side],
-                size=(size, size),
-                mode='bilinear',
-                antialias=True,
-                align_corners=False))
-    return torch.stack(crops).unsqueeze(1)
+    out = F.interpolate(
+        clips.flatten(1, 2), size=(size, size), mode='bilinear',
+        antialias=True, align_corners=False)
+    return out.unflatten(1, (3, num_frames)).unsqueeze(1)
 
 
 def data_samples(labels: torch.Tensor) -> list:
@@ -265,9 +265,11 @@ def data_samples(labels: torch.Tensor) -> list:
 
 def build_classifier(method: SyntheticMethod, pretrained: Optional[str],
                      lr: float, iters: int):
-    """The method's Recognizer3D, its optimizer wrapper and scheduler."""
+    """The method's Recognizer3D, its optimizer wrapper and schedulers
+    (linear warm-up over the first 10 % of the steps, then cosine)."""
     from mmengine.config import Config
-    from mmengine.optim import CosineAnnealingLR, build_optim_wrapper
+    from mmengine.optim import (CosineAnnealingLR, LinearLR,
+                                build_optim_wrapper)
 
     from mmvidlm.registry import MODELS
     template = Config.fromfile(osp.join(REPO, TEMPLATE))
@@ -288,12 +290,18 @@ def build_classifier(method: SyntheticMethod, pretrained: Optional[str],
         optim_cfg.paramwise_cfg = dict(
             trainable=dict(copy.deepcopy(trainable), head=[r'cls_head\.']))
     optim_wrapper = build_optim_wrapper(model, optim_cfg)
-    scheduler = CosineAnnealingLR(
-        optim_wrapper, T_max=iters, eta_min=lr * 0.01, by_epoch=False)
-    return model, optim_wrapper, scheduler
+    warmup = max(iters // 10, 1)
+    schedulers = [
+        LinearLR(optim_wrapper, start_factor=0.1, by_epoch=False, begin=0,
+                 end=warmup),
+        CosineAnnealingLR(optim_wrapper, T_max=max(iters - warmup, 1),
+                          eta_min=lr * 0.01, by_epoch=False, begin=warmup,
+                          end=max(iters, warmup + 1))
+    ]
+    return model, optim_wrapper, schedulers
 
 
-def train(model, optim_wrapper, scheduler, data: dict, iters: int,
+def train(model, optim_wrapper, schedulers, data: dict, iters: int,
           batch_size: int, gen: torch.Generator) -> None:
     model.train()
     frames, labels = data['frames'], data['labels']
@@ -304,16 +312,19 @@ def train(model, optim_wrapper, scheduler, data: dict, iters: int,
             inputs=list(make_clips(frames[idx], T, size, gen)),
             data_samples=data_samples(labels[idx]))
         model.train_step(batch, optim_wrapper)
-        scheduler.step()
+        for scheduler in schedulers:
+            scheduler.step()
 
 
 @torch.no_grad()
 def evaluate(model, data: dict, batch_size: int = 64) -> Dict[str, float]:
-    """Accuracy overall, on the appearance and on the motion classes."""
-    from mmvidlm.datasets import APPEARANCE_CLASSES, MOTION_CLASSES
+    """Accuracy overall, on the appearance and on the motion classes, and
+    the direction accuracy within the motion pairs."""
+    from mmvidlm.datasets import (APPEARANCE_CLASSES, MOTION_CLASSES,
+                                  direction_accuracy)
     model.eval()
     frames, labels = data['frames'], data['labels']
-    preds = []
+    scores = []
     for start in range(0, len(labels), batch_size):
         sl = slice(start, start + batch_size)
         out = model.test_step(
@@ -322,17 +333,21 @@ def evaluate(model, data: dict, batch_size: int = 64) -> Dict[str, float]:
                     make_clips(frames[sl], TINY['num_frames'],
                                TINY['img_size'], None)),
                 data_samples=data_samples(labels[sl])))
-        preds += [s.pred_score.argmax().item() for s in out]
-    correct = torch.tensor(preds) == labels
+        scores += [s.pred_score for s in out]
+    scores = torch.stack(scores)
+    correct = scores.argmax(dim=1) == labels
 
     def acc(classes):
         mask = torch.isin(labels, torch.tensor(classes))
         return correct[mask].float().mean().item()
 
+    direction = direction_accuracy(scores.numpy(), labels.numpy())
     return dict(
         acc=correct.float().mean().item(),
         appearance_acc=acc(APPEARANCE_CLASSES),
-        motion_acc=acc(MOTION_CLASSES))
+        motion_acc=acc(MOTION_CLASSES),
+        **{f'{k}_acc': v
+           for k, v in direction.items()})
 
 
 def _init_worker() -> None:
@@ -358,10 +373,10 @@ def run(method: SyntheticMethod, seed: int, cache: str,
     iters = args.pretrain_iters if save_to else args.iters
     if save_to and osp.exists(save_to):  # pre-trained by an earlier run
         pretrained, iters = save_to, 0
-    model, optim_wrapper, scheduler = build_classifier(
+    model, optim_wrapper, schedulers = build_classifier(
         method, pretrained, args.lr, max(iters, 1))
     gen = torch.Generator().manual_seed(seed)
-    train(model, optim_wrapper, scheduler, data['train'], iters,
+    train(model, optim_wrapper, schedulers, data['train'], iters,
           args.batch_size, gen)
     if save_to and iters:
         torch.save(dict(state_dict=model.state_dict()), save_to + '.tmp')
@@ -390,7 +405,7 @@ def summarise(rows: List[dict], methods: Sequence[SyntheticMethod]) -> list:
         if not runs:
             continue
         summary = dict(runs[0], seeds=len(runs))
-        for key in ('acc', 'appearance_acc', 'motion_acc'):
+        for key in ACCURACIES:
             values = [r[key] for r in runs]
             summary[key] = statistics.mean(values)
             summary[key + '_std'] = statistics.stdev(values) \
@@ -401,9 +416,8 @@ def summarise(rows: List[dict], methods: Sequence[SyntheticMethod]) -> list:
 
 def write_csv(rows: List[dict], path: str) -> None:
     keys = [
-        'method', 'family', 'seed', 'acc', 'appearance_acc', 'motion_acc',
-        'gflops', 'updated_params_visual', 'updated_params', 'total_params',
-        'seconds'
+        'method', 'family', 'seed', *ACCURACIES, 'gflops',
+        'updated_params_visual', 'updated_params', 'total_params', 'seconds'
     ]
     with open(path, 'w', newline='') as f:
         writer = csv.DictWriter(f, keys, extrasaction='ignore')
@@ -430,29 +444,38 @@ def write_markdown(summary: list, pretrain_rows: list, args, info: dict,
         f'{TINY["num_frames"]} frames of {TINY["img_size"]}², patch '
         f'{TINY["patch_size"]}',
         f'- data: {args.videos[0]} train / {args.videos[1]} val videos per '
-        'class; 4 motion classes (pairs that differ only by frame order: '
+        'class, 17 frames each (8 sampled); 4 motion classes (pairs that differ only by frame order: '
         'chance within a pair is 50 %), 2 appearance classes',
         f'- budget: "image pre-training" of the naive ViT for '
         f'{args.pretrain_iters} steps (per seed; val accuracy '
         + ', '.join(f'{100 * r["acc"]:.0f} %' for r in pretrain_rows) +
         f'), then {args.iters} steps of batch {args.batch_size} per method, '
-        f'AdamW lr {args.lr:g} cosine; seeds {args.seeds}',
+        f'AdamW lr {args.lr:g}, 10 % linear warm-up, cosine; seeds '
+        f'{args.seeds}',
         '- GFLOPs: multiply-adds of the tiny backbone for one clip '
         '(`mmvidlm.utils.flops`); UP: updated (trained) parameters, visual '
         'encoder / whole classifier', '',
-        '| method | family | appearance acc (%) | motion acc (%) | '
+        '| method | family | appearance acc (%) | direction acc (%) | '
+        'translation dir. (%) | rotation dir. (%) | motion acc (%) | '
         'overall acc (%) | GFLOPs | UP visual (K) | UP all (K) |',
-        '|---|---|---|---|---|---|---|---|'
+        '|---|---|---|---|---|---|---|---|---|---|---|'
     ]
     for s in summary:
         lines.append(
             f'| {s["method"]} | {s["family"]} | {pct(s, "appearance_acc")} '
-            f'| {pct(s, "motion_acc")} | {pct(s, "acc")} | '
-            f'{s["gflops"]:.4f} | {s["updated_params_visual"] / 1e3:.1f} | '
+            f'| {pct(s, "direction_acc")} | '
+            f'{pct(s, "direction_circle_acc")} | '
+            f'{pct(s, "direction_bar_acc")} | {pct(s, "motion_acc")} | '
+            f'{pct(s, "acc")} | {s["gflops"]:.4f} | '
+            f'{s["updated_params_visual"] / 1e3:.1f} | '
             f'{s["updated_params"] / 1e3:.1f} |')
     lines += [
-        '', 'Mean ± standard deviation over seeds. Motion accuracy near 50 % '
-        'means the method cannot tell a motion from its reverse.', '',
+        '', 'Mean ± standard deviation over seeds. Direction accuracy: how '
+        'often a motion video\'s class outscores its reverse (circle moving '
+        'left/right: translation; bar turning clockwise/anticlockwise: '
+        'rotation); 50 % means the method cannot tell a motion from its '
+        'reverse. Motion accuracy is the 6-way accuracy on the motion '
+        'videos.', '',
         f'![accuracy vs GFLOPs]({plot_name})', ''
     ]
     with open(path, 'w') as f:
@@ -464,7 +487,8 @@ def plot(summary: list, path: str) -> None:
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
-    for ax, key, title in ((axes[0], 'motion_acc', 'motion classes'),
+    for ax, key, title in ((axes[0], 'direction_acc',
+                            'direction within the motion pairs'),
                            (axes[1], 'appearance_acc',
                             'appearance classes')):
         for s in summary:
@@ -482,7 +506,7 @@ def plot(summary: list, path: str) -> None:
                 xytext=(4, 3),
                 textcoords='offset points')
         ax.axhline(50, color='gray', lw=0.8, ls='--')
-        ax.set_title(f'Accuracy on the {title}')
+        ax.set_title(f'Accuracy: {title}')
         ax.set_xlabel('GFLOPs (tiny backbone, one clip)')
         ax.grid(alpha=0.3)
     axes[0].set_ylabel('validation accuracy (%), mean ± std over seeds')
@@ -517,8 +541,9 @@ def main():
         # Kept for later runs with the same data and pre-training budget.
         ckpts = {
             seed: osp.join(
-                ckpt_dir, f'naive_{args.videos[0]}v_{args.pretrain_iters}it_'
-                f'bs{args.batch_size}_lr{args.lr:g}_seed{seed}.pth')
+                ckpt_dir, f'naive_{osp.basename(cache)[:-3]}_'
+                f'{args.pretrain_iters}it_bs{args.batch_size}_lr{args.lr:g}_'
+                f'seed{seed}.pth')
             for seed in args.seeds
         }
         pretrain = [
@@ -539,8 +564,10 @@ def main():
             row = future.result()
             rows.append(row)
             print(f'{row["method"]} seed {row["seed"]}: appearance '
-                  f'{100 * row["appearance_acc"]:.0f} %, motion '
-                  f'{100 * row["motion_acc"]:.0f} % '
+                  f'{100 * row["appearance_acc"]:.0f} %, direction '
+                  f'{100 * row["direction_acc"]:.0f} % (translation '
+                  f'{100 * row["direction_circle_acc"]:.0f} %, rotation '
+                  f'{100 * row["direction_bar_acc"]:.0f} %) '
                   f'({row["seconds"]:.0f} s)')
             # Written after every run: a long run leaves usable results.
             info['wall_s'] = time.time() - start

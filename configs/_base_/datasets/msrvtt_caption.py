@@ -75,5 +75,7 @@ test_dataloader = dict(
         pipeline=test_pipeline,
         test_mode=True))
 
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
 val_evaluator = dict(type='CaptionMetric')
 test_evaluator = dict(type='CaptionMetric')

@@ -63,5 +63,8 @@ val_dataloader = dict(
         test_mode=True))
 test_dataloader = val_dataloader
 
+# Loops that re-rank by ITM when the model's itm_topk > 0.
+val_cfg = dict(type='RetrievalValLoop')
+test_cfg = dict(type='RetrievalTestLoop')
 val_evaluator = dict(type='RetrievalMetric')
 test_evaluator = val_evaluator

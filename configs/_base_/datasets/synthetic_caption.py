@@ -5,7 +5,8 @@ dataset_type = 'SyntheticCaptionDataset'
 synthetic = dict(
     data_root='data/synthetic_motion',
     num_videos=dict(train=24, val=8),
-    num_frames=16,
+    # odd: 8 uniformly sampled frames stay symmetric about the middle one
+    num_frames=17,
     frame_size=64,
     seed=0)
 num_frames = 8
@@ -60,5 +61,7 @@ val_dataloader = dict(
         **synthetic))
 test_dataloader = val_dataloader
 
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
 val_evaluator = dict(type='CaptionMetric')
 test_evaluator = val_evaluator

@@ -8,7 +8,8 @@ data_root = 'data/synthetic_motion'
 synthetic = dict(
     data_root=data_root,
     num_videos=dict(train=24, val=8),
-    num_frames=16,
+    # odd: 8 uniformly sampled frames stay symmetric about the middle one
+    num_frames=17,
     frame_size=64,
     seed=0)
 num_frames = 8

@@ -21,5 +21,8 @@ train_dataloader = dict(dataset=dict(type=dataset_type))
 val_dataloader = dict(
     dataset=dict(type=dataset_type, pipeline=test_pipeline))
 test_dataloader = val_dataloader
+# Loops that re-rank by ITM when the model's itm_topk > 0.
+val_cfg = dict(type='RetrievalValLoop')
+test_cfg = dict(type='RetrievalTestLoop')
 val_evaluator = dict(type='RetrievalMetric')
 test_evaluator = val_evaluator

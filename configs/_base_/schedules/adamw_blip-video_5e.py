@@ -1,8 +1,7 @@
 # Fine-tuning schedule of the BLIP video-language tasks (BLIP's own
 # fine-tuning recipe: AdamW, cosine decay, 5 epochs).
+# The data set bases own val_cfg / test_cfg (retrieval needs its own loops).
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=5, val_interval=1)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
 
 # The encoder bases own `optim_wrapper` (constructor, trainable groups);
 # experiment configs add this optimizer: dict(**_base_.blip_finetune_optim).

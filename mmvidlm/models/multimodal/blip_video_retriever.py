@@ -1,5 +1,5 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import mmengine.dist as dist
 import torch
@@ -33,6 +33,15 @@ class BlipVideoRetriever(BaseModel):
     ``video_idx``) count as positives. Testing outputs the normalised
     embeddings; :class:`mmvidlm.evaluation.RetrievalMetric` ranks them.
 
+    With ``itm_topk > 0`` the test re-ranks, as BLIP does, the ``itm_topk``
+    best candidates of every query by image-text matching: the text encoder
+    reads ``[ENC] caption`` with cross-attention to the video's tokens (all
+    frames flattened), the ITM head's "match" logit plus the ITC similarity
+    is the new score (:meth:`itm_rerank`). This needs every video's tokens,
+    so ``predict`` keeps them (fp16, on the CPU) and the test needs
+    ``RetrievalValLoop`` / ``RetrievalTestLoop``, which gather them from all
+    processes before ranking.
+
     Parameter names follow MMPretrain's ``BlipRetrieval`` (``text_backbone``,
     ``vision_neck``, ``text_neck``, ``multimodal_head``, ``temp``), with the
     video encoder in ``backbone``.
@@ -44,9 +53,11 @@ class BlipVideoRetriever(BaseModel):
             ``vision_proj``), e.g. ``dict(type='mmpretrain.Linear', ...)``.
         text_neck (dict): Projection of the text embedding.
         data_preprocessor (dict): ``VideoTextDataPreprocessor`` config.
-        multimodal_head (dict, optional): BLIP's ITM head; kept so that
-            checkpoints load whole. Defaults to None.
+        multimodal_head (dict, optional): BLIP's ITM head
+            (``mmpretrain.ITMHead``). Defaults to None.
         temperature (float): Initial temperature. Defaults to 0.07.
+        itm_topk (int): Candidates per query re-ranked by ITM at test time;
+            0 ranks by ITC alone. Needs ``multimodal_head``. Defaults to 0.
         init_cfg (dict, optional): Initialisation.
     """
 
@@ -58,9 +69,15 @@ class BlipVideoRetriever(BaseModel):
                  data_preprocessor: dict,
                  multimodal_head: Optional[dict] = None,
                  temperature: float = 0.07,
+                 itm_topk: int = 0,
                  init_cfg: Optional[dict] = None):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if itm_topk < 0:
+            raise ValueError(f'itm_topk must be >= 0, got {itm_topk}.')
+        if itm_topk and multimodal_head is None:
+            raise ValueError('ITM re-ranking (itm_topk > 0) needs the ITM '
+                             'head: set multimodal_head.')
         self.backbone = MODELS.build(backbone)
         self.text_backbone = MODELS.build(text_backbone)
         self.vision_neck = MODELS.build(vision_neck)
@@ -68,16 +85,27 @@ class BlipVideoRetriever(BaseModel):
         if multimodal_head is not None:
             self.multimodal_head = MODELS.build(multimodal_head)
         self.temp = nn.Parameter(torch.tensor(float(temperature)))
+        self.itm_topk = itm_topk
+
+    @property
+    def tokenizer(self):
+        return self.data_preprocessor.tokenizer
 
     def encode_video(self, video: torch.Tensor) -> torch.Tensor:
         """(B, C, T, H, W) clips -> (B, D) normalised embeddings."""
+        return self._encode_video(video)[0]
+
+    def _encode_video(
+            self, video: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Normalised embeddings (B, D) and the encoder's tokens (B, T, N,
+        C)."""
         tokens = self.backbone(video)
         if tokens.ndim != 4:
             raise ValueError(
                 "The retriever needs the encoder's tokens: set out_type="
                 f"'raw' (got an output of shape {tuple(tokens.shape)}).")
         cls = tokens[:, :, 0].mean(dim=1)  # (B, T, N, C) -> (B, C)
-        return F.normalize(self.vision_neck(cls), dim=-1)
+        return F.normalize(self.vision_neck(cls), dim=-1), tokens
 
     def encode_text(self, text: Dict[str, torch.Tensor]) -> torch.Tensor:
         """Tokens -> (N, D) normalised embeddings."""
@@ -138,16 +166,110 @@ class BlipVideoRetriever(BaseModel):
     def predict(self, video: torch.Tensor,
                 text: Optional[Dict[str, torch.Tensor]],
                 data_samples: List) -> list:
-        """Set ``video_feat`` (D,) and ``text_feat`` (n_i, D) per sample."""
-        video_feat = self.encode_video(video)
+        """Set ``video_feat`` (D,) and ``text_feat`` (n_i, D) per sample.
+
+        With ``itm_topk > 0`` also ``video_tokens`` (T*N, C), fp16 on the
+        CPU, and ``text_ids``, the token ids of each caption without padding,
+        for :meth:`itm_rerank`.
+        """
+        video_feat, tokens = self._encode_video(video)
         text_feat = self.encode_text(text) if text is not None else None
         start = 0
-        for sample, v in zip(data_samples, video_feat):
-            sample.video_feat = v
+        for i, sample in enumerate(data_samples):
+            sample.video_feat = video_feat[i]
+            if self.itm_topk:
+                # (T, N, C) -> (T*N, C)
+                sample.video_tokens = tokens[i].flatten(0, 1).half().cpu()
             if text_feat is None:
                 continue
             texts = sample.get('text')
             n = 1 if isinstance(texts, str) else len(texts)
             sample.text_feat = text_feat[start:start + n]
+            if self.itm_topk:
+                ids = text['input_ids'][start:start + n].cpu()
+                lengths = text['attention_mask'][start:start + n].sum(1)
+                sample.text_ids = [
+                    t[:int(length)] for t, length in zip(ids, lengths)
+                ]
             start += n
         return data_samples
+
+    def itm_logits(self, text_ids: Sequence[torch.Tensor],
+                   video_tokens: torch.Tensor) -> torch.Tensor:
+        """ITM "match" logits of text-video pairs.
+
+        Args:
+            text_ids (Sequence[Tensor]): P captions' token ids
+                (``[CLS] ... [SEP]``, unpadded).
+            video_tokens (Tensor): (P, L, C) tokens of the paired videos.
+
+        Returns:
+            Tensor: (P,) logits of the ITM head's "match" class.
+        """
+        ids = nn.utils.rnn.pad_sequence(
+            list(text_ids),
+            batch_first=True,
+            padding_value=self.tokenizer.pad_token_id).to(self.temp.device)
+        mask = nn.utils.rnn.pad_sequence(
+            [torch.ones_like(t) for t in text_ids],
+            batch_first=True).to(self.temp.device)
+        ids[:, 0] = self.tokenizer.convert_tokens_to_ids('[ENC]')
+        video_tokens = video_tokens.to(self.temp)
+        out = self.text_backbone(
+            ids,
+            attention_mask=mask,
+            encoder_hidden_states=video_tokens,
+            encoder_attention_mask=video_tokens.new_ones(
+                video_tokens.shape[:2], dtype=torch.long),
+            return_dict=True)
+        return self.multimodal_head((out.last_hidden_state[:, 0], ))[:, 1]
+
+    @torch.no_grad()
+    def itm_rerank(
+        self, sim_t2v: torch.Tensor, video_tokens: Sequence[torch.Tensor],
+        text_ids: Sequence[torch.Tensor], text_rows: Sequence[int],
+        video_rows: Sequence[int]
+    ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Re-rank the ITC top ``itm_topk`` of some queries by ITM.
+
+        A re-ranked candidate scores ``ITM logit + ITC similarity`` (BLIP);
+        the others keep their ITC order below every re-ranked one.
+
+        Args:
+            sim_t2v (Tensor): (N, V) ITC similarities of all texts and
+                videos.
+            video_tokens (Sequence[Tensor]): V videos' (L, C) tokens.
+            text_ids (Sequence[Tensor]): N captions' unpadded token ids.
+            text_rows (Sequence[int]): The text queries to re-rank.
+            video_rows (Sequence[int]): The video queries to re-rank.
+
+        Returns:
+            tuple[Tensor, Tensor]: Scores text-to-video (N, V) and
+            video-to-text (V, N), on the CPU; rows not asked for are zero
+            (so that processes sharing the queries can sum them).
+        """
+        sim_t2v = sim_t2v.float().cpu()
+        num_texts, num_videos = sim_t2v.shape
+        t2v = torch.zeros(num_texts, num_videos)
+        v2t = torch.zeros(num_videos, num_texts)
+        for i in text_rows:  # one caption against its top videos
+            top_sim, top = sim_t2v[i].topk(min(self.itm_topk, num_videos))
+            logits = self.itm_logits([text_ids[i]] * len(top),
+                                     torch.stack([video_tokens[j]
+                                                  for j in top]))
+            t2v[i] = _rerank_row(sim_t2v[i], top, top_sim + logits.cpu())
+        for j in video_rows:  # one video against its top captions
+            top_sim, top = sim_t2v[:, j].topk(min(self.itm_topk, num_texts))
+            tokens = video_tokens[j].expand(len(top), -1, -1)
+            logits = self.itm_logits([text_ids[i] for i in top], tokens)
+            v2t[j] = _rerank_row(sim_t2v[:, j], top, top_sim + logits.cpu())
+        return t2v, v2t
+
+
+def _rerank_row(sim: torch.Tensor, top: torch.Tensor,
+                top_scores: torch.Tensor) -> torch.Tensor:
+    """``top_scores`` at ``top``; the other entries keep the order of
+    ``sim`` and all score below the lowest of ``top_scores``."""
+    out = sim - sim.max() + top_scores.min() - 1
+    out[top] = top_scores.float()
+    return out

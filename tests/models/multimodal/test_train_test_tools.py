@@ -5,6 +5,11 @@ import glob
 import json
 import os.path as osp
 
+import pytest
+import torch
+from mmengine.fileio import load
+
+from mmvidlm.evaluation import retrieval_scores
 from tests.conftest import REPO_ROOT
 
 CAPTION = osp.join(REPO_ROOT, 'configs', 'demo',
@@ -53,3 +58,28 @@ def test_retriever_train_and_test(tmp_path, run_tool, synthetic_options):
     assert 0 <= metrics['retrieval/t2v_R@1'] <= metrics[
         'retrieval/t2v_R@10'] <= 100
     assert 'retrieval/rsum' in log
+
+    # ITM re-ranking of the top 3 through RetrievalTestLoop
+    dump = tmp_path / 'reranked.pkl'
+    work_dir = tmp_path / 'itm'
+    run_tool('test.py', RETRIEVAL, tmp_path / 'epoch_1.pth', '--work-dir',
+             work_dir, '--dump', dump,
+             cfg_options=synthetic_options + SHORT + ['model.itm_topk=3'])
+    with open(glob.glob(f'{work_dir}/*/*.json')[-1]) as f:
+        itm_metrics = json.load(f)
+    samples = load(dump)
+    assert len(samples) == 12 and 'video_tokens' not in samples[0]
+    t2v = torch.cat([s['t2v_scores'] for s in samples])  # (24, 12)
+    v2t = torch.stack([s['v2t_scores'] for s in samples])  # (12, 24)
+    sim = torch.cat([s['text_feat'] for s in samples]) @ torch.stack(
+        [s['video_feat'] for s in samples]).t()
+    for scores, itc in ((t2v, sim), (v2t, sim.t())):
+        for row, itc_row in zip(scores, itc):
+            assert set(row.topk(3).indices.tolist()) == set(
+                itc_row.topk(3).indices.tolist())
+    expected = retrieval_scores(
+        t2v.numpy(), [i for i, s in enumerate(samples)
+                      for _ in s['t2v_scores']], sim_v2t=v2t.numpy())
+    for name, value in expected.items():
+        assert itm_metrics[f'retrieval/{name}'] == pytest.approx(
+            value, abs=1e-3)
