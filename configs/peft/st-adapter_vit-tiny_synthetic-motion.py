@@ -1,7 +1,7 @@
 # ST-Adapter before the attention of every layer; it and the head are
 # trained.
 # A narrow 12-layer ViT on the built-in synthetic motion videos (CPU):
-#   python tools/train.py configs/peft/st_adapter_vit-tiny_synthetic-motion.py
+#   python tools/train.py configs/peft/st-adapter_vit-tiny_synthetic-motion.py
 _base_ = [
     '../_base_/models/blip_encoders/st_adapter_vit-b16.py',
     '../_base_/peft_synthetic-motion.py'
