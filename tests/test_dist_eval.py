@@ -70,7 +70,9 @@ def test_two_processes_match_one_on_odd_sized_set(tmp_path, run_tool,
                 dump,
                 cfg_options=options,
                 env=dict(PORT=str(free_port)))
-        with open(glob.glob(f'{work_dir}/*/*.json')[-1]) as f:
+        metric_files = glob.glob(f'{work_dir}/*/*.json')
+        assert len(metric_files) == 1, metric_files
+        with open(metric_files[0]) as f:
             metrics = json.load(f)
         with open(dump, 'rb') as f:
             predictions = pickle.load(f)
