@@ -219,3 +219,19 @@ def test_recipe_across_two_processes(registered, tmp_path, free_port):
     assert torch.isfinite(result['grad']).all()
     torch.testing.assert_close(result['queue'], result['queue_rank0'])
     torch.testing.assert_close(result['queue'], model.queue.video_queue)
+
+
+def test_alpha_warmup_with_mmpretrain_hook(registered):
+    """The reference ramps alpha up linearly over the first epoch."""
+    from types import SimpleNamespace
+
+    from mmpretrain.engine.hooks import WarmupParamHook
+    model = build(**RECIPE)
+    hook = WarmupParamHook(
+        param_name='alpha', module_name='queue', warmup_epochs=1)
+    runner = SimpleNamespace(model=model, iter=0, max_iters=20, max_epochs=2)
+    hook.before_train(runner)
+    for it, alpha in ((0, 0.), (5, 0.2), (10, 0.4), (15, 0.4)):
+        runner.iter = it
+        hook.before_train_iter(runner, it)
+        assert model.alpha == pytest.approx(alpha)
