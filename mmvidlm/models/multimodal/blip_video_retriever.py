@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModel
 
 from mmvidlm.registry import MODELS
+
 from .momentum import FeatureQueue, momentum_copy
 
 
@@ -201,8 +202,10 @@ class BlipVideoRetriever(BaseModel):
             momentum: bool = False) -> Tuple[torch.Tensor, torch.Tensor]:
         """Normalised embeddings (B, D) and the encoder's tokens (B, T, N,
         C), of the momentum encoder with ``momentum``."""
-        backbone, neck = ((self.backbone_m, self.vision_neck_m) if momentum
-                          else (self.backbone, self.vision_neck))
+        if momentum:
+            backbone, neck = self.backbone_m, self.vision_neck_m
+        else:
+            backbone, neck = self.backbone, self.vision_neck
         tokens = backbone(video)
         if tokens.ndim != 4:
             raise ValueError(
@@ -216,8 +219,10 @@ class BlipVideoRetriever(BaseModel):
                     momentum: bool = False) -> torch.Tensor:
         """Tokens -> (N, D) normalised embeddings (of the momentum
         encoder with ``momentum``)."""
-        backbone, neck = ((self.text_backbone_m, self.text_neck_m)
-                          if momentum else (self.text_backbone, self.text_neck))
+        if momentum:
+            backbone, neck = self.text_backbone_m, self.text_neck_m
+        else:
+            backbone, neck = self.text_backbone, self.text_neck
         out = backbone(
             text['input_ids'],
             attention_mask=text['attention_mask'],

@@ -9,6 +9,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmvidlm.models.multimodal.momentum import FeatureQueue, momentum_copy
+
 from .conftest import batch, tiny_retriever_cfg
 
 #: The reference's recipe (configs/retrieval_msrvtt.yaml), a tiny queue.
@@ -144,8 +145,8 @@ def test_itm_hard_negatives_are_other_videos(registered):
         ids, mask, video_tokens = seen[0]
         enc = model.tokenizer.convert_tokens_to_ids('[ENC]')
         assert (ids[:, 0] == enc).all()
-        torch.testing.assert_close(ids[4:8, 1:], data['text']['input_ids'][:,
-                                                                          1:])
+        input_ids = data['text']['input_ids']
+        torch.testing.assert_close(ids[4:8, 1:], input_ids[:, 1:])
         torch.testing.assert_close(video_tokens[:4], tokens)
         torch.testing.assert_close(video_tokens[8:], tokens)
         for i in range(4):
@@ -155,8 +156,7 @@ def test_itm_hard_negatives_are_other_videos(registered):
             ]
             neg_text = [
                 j for j in range(4)
-                if torch.equal(ids[8 + i, 1:],
-                               data['text']['input_ids'][j, 1:])
+                if torch.equal(ids[8 + i, 1:], input_ids[j, 1:])
             ]
             assert VIDEO_IDX[neg_video[0]] != VIDEO_IDX[i]
             assert VIDEO_IDX[neg_text[0]] != VIDEO_IDX[i]
