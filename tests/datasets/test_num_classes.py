@@ -15,32 +15,38 @@ register_all_modules()
 CONFIG = f'{REPO_ROOT}/configs/demo/naive_vit-tiny_8x32_synthetic-motion.py'
 
 
-def runner_on_list(tmp_path, root, labels, **dataset_args):
-    """The demo recognizer (6 classes) tested on a list of the synthetic
-    videos of ``root`` with the given labels."""
+def runner_on_list(tmp_path, root, labels, loader='test', **dataset_args):
+    """The demo recognizer (6 classes) with its ``loader`` reading a list of
+    the synthetic videos of ``root`` with the given labels."""
     ann = tmp_path / 'list.txt'
     ann.write_text(''.join(f'val_{i:05d}.mp4 {label}\n'
                            for i, label in enumerate(labels)))
     cfg = Config.fromfile(CONFIG)
     cfg.work_dir = str(tmp_path / 'work')
-    cfg.test_dataloader.dataset = dict(
+    dataloader = cfg[f'{loader}_dataloader']
+    dataloader.dataset = dict(
         type='RobustVideoDataset',
         ann_file=str(ann),
         data_prefix=dict(video=osp.join(root, 'videos')),
-        pipeline=cfg.test_dataloader.dataset.pipeline,
-        test_mode=True,
+        pipeline=dataloader.dataset.pipeline,
+        test_mode=loader == 'test',
         **dataset_args)
-    cfg.test_dataloader.batch_size = 4
+    dataloader.batch_size = 4
+    cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
     return Runner.from_cfg(cfg)
 
 
-def test_label_beyond_the_head_stops_testing(tmp_path, synthetic_data_root):
+@pytest.mark.parametrize('loader', ['train', 'test'])
+def test_label_beyond_the_head_stops_the_run(tmp_path, synthetic_data_root,
+                                              loader):
     # No num_classes in the data set: the hook checks its largest label.
-    runner = runner_on_list(tmp_path, synthetic_data_root, [0, 5, 6, 1])
+    runner = runner_on_list(tmp_path, synthetic_data_root, [0, 5, 6, 1],
+                            loader)
     with pytest.raises(AnnotationError,
                        match=r'list.txt, line 3: label 6 is out of the '
                        r'range of model.cls_head.num_classes=6'):
-        runner.test()
+        getattr(runner, loader)()
+    assert runner.iter == 0
 
 
 def test_in_range_labels_test_normally(tmp_path, synthetic_data_root):

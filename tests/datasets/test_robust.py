@@ -98,6 +98,23 @@ def test_testing_never_skips(video_root, name):
         dataset[index]
 
 
+def test_refetching_is_mmengine_s(video_root):
+    """A skipped sample is replaced by BaseDataset's own refetch loop: its
+    ``_rand_another`` draws the index, ``max_refetch`` bounds the draws."""
+    dataset = build(video_root, max_refetch=3)
+    bad = [
+        i for i in range(len(dataset)) if not osp.basename(
+            dataset.get_data_info(i)['filename']).startswith('good')
+    ]
+    with mock.patch.object(dataset, '_rand_another',
+                           side_effect=bad[1:] + bad[:1]) as draw, \
+            mock.patch('mmvidlm.datasets.robust.print_log'):
+        with pytest.raises(Exception, match='after 3'):
+            dataset[bad[0]]
+    assert draw.call_count == 4  # the first index and 3 refetches
+    assert dataset.pop_skipped_count() == 4
+
+
 def test_hook_logs_epoch_count_and_resets(video_root):
     dataset = build(video_root)
     for i in range(len(dataset)):
