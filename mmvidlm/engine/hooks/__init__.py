@@ -7,6 +7,7 @@ from .num_class_check_hook import NumClassCheckHook
 from .skipped_videos_hook import SkippedVideosHook
 
 __all__ = [
-    'AtomicLocalBackend', 'MainProcessLoggerHook', 'NonFiniteLossHook', 'NumClassCheckHook',
-    'SafeCheckpointHook', 'SkippedVideosHook', 'atomic_write'
+    'AtomicLocalBackend', 'MainProcessLoggerHook', 'NonFiniteLossHook',
+    'NumClassCheckHook', 'SafeCheckpointHook', 'SkippedVideosHook',
+    'atomic_write'
 ]
