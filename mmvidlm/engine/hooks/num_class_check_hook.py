@@ -47,6 +47,7 @@ class NumClassCheckHook(Hook):
         if head_classes is None:
             return
         for dataset in robust_datasets(dataloader.dataset):
+            dataset.full_init()  # no-op unless built with lazy_init=True
             classes = dataset.metainfo.get('classes')
             num_classes = getattr(dataset, 'num_classes', None) or (
                 len(classes) if classes else None)
