@@ -38,7 +38,7 @@ def runner_on_list(tmp_path, root, labels, loader='test', **dataset_args):
 
 @pytest.mark.parametrize('loader', ['train', 'test'])
 def test_label_beyond_the_head_stops_the_run(tmp_path, synthetic_data_root,
-                                              loader):
+                                             loader):
     # No num_classes in the data set: the hook checks its largest label.
     runner = runner_on_list(tmp_path, synthetic_data_root, [0, 5, 6, 1],
                             loader)
