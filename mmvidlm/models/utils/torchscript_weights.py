@@ -79,8 +79,8 @@ class _WeightsUnpickler(pickle.Unpickler):
         if module == '__torch__' or module.startswith('__torch__.'):
             qualified = f'{module}.{name}'
             if qualified not in self.classes:
-                self.classes[qualified] = type(
-                    name, (_ScriptObject, ), dict(qualified_name=qualified))
+                self.classes[qualified] = type(name, (_ScriptObject, ),
+                                               dict(qualified_name=qualified))
             return self.classes[qualified]
         if (module, name) == ('torch._utils', '_rebuild_tensor_v2'):
             return _rebuild_tensor
