@@ -305,11 +305,12 @@ def load_pretrained(module: nn.Module,
               if layout != NATIVE_LAYOUT else 'checkpoint')
     missing, unexpected, errors = _load_state_dict(module, state_dict)
     name = type(module).__name__
-    not_loaded = set(missing) | set(unexpected) | {
+    not_loaded = set(missing) | {
         re.sub(r'^size mismatch for (\S+):.*', r'\1', e, flags=re.S)
         for e in errors
     }
-    loaded = [k for k in state_dict if k not in not_loaded]
+    # Counted after the load hooks, which may fill keys the file lacks.
+    loaded = [k for k in module.state_dict() if k not in not_loaded]
     print_log(
         f'Loaded {len(loaded)} tensors into {name} from {checkpoint} '
         f'({source}).',
