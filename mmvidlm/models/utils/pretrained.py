@@ -340,9 +340,14 @@ def load_pretrained(module: nn.Module,
 
 def _load_state_dict(module: nn.Module, state_dict: dict) -> tuple:
     """``load_state_dict(strict=False)`` that skips tensors of another shape
-    instead of raising (as MMEngine's loader does), returning the missing
-    keys, unexpected keys and shape errors. Load hooks (e.g. VideoViT's
-    position-embedding resize) run as in ``nn.Module.load_state_dict``."""
+    instead of raising, returning the missing keys, unexpected keys and
+    shape errors. Load hooks (e.g. VideoViT's position-embedding resize)
+    run as in ``nn.Module.load_state_dict``.
+
+    MMEngine's ``load_state_dict`` skips such tensors too, but only logs
+    the full key lists and returns nothing, while the summarised report and
+    the partial-load check of :func:`load_pretrained` need the lists.
+    """
     missing, unexpected, errors = [], [], []
 
     def load(mod, local_state_dict, prefix=''):
@@ -401,10 +406,11 @@ class PretrainedInit(_MMEnginePretrained):
     """MMEngine's ``Pretrained`` initialiser that also reads upstream layouts.
 
     Registered as ``'Pretrained'`` in mmvidlm's scope, so that
-    ``init_cfg=dict(type='Pretrained', checkpoint=...)`` loads OpenAI CLIP,
-    Hugging Face CLIP, Salesforce BLIP and Hugging Face BLIP checkpoints as
-    well as mmvidlm's own, and reports what was not loaded. See
-    :func:`load_pretrained`.
+    ``init_cfg=dict(type='Pretrained', checkpoint=...)`` loads every layout
+    of :data:`~mmvidlm.models.utils.LAYOUTS` (OpenAI and Hugging Face CLIP,
+    Salesforce, Hugging Face and MMPretrain BLIP, MMPretrain ViTs, MMAction2
+    UniFormerV2) as well as mmvidlm's own, and reports what was not loaded.
+    See :func:`load_pretrained`.
 
     Args:
         checkpoint (str): Path or URL of the checkpoint.
