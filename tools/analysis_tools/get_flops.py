@@ -25,11 +25,10 @@ def parse_args():
         metavar=('T', 'H', 'W'),
         help='input frames and size; defaults to the backbone\'s '
         'num_frames and img_size')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value')
+    parser.add_argument('--cfg-options',
+                        nargs='+',
+                        action=DictAction,
+                        help='override settings of the config, key=value')
     return parser.parse_args()
 
 

@@ -7,8 +7,10 @@ from mmengine.model import BaseModel
 
 from mmvidlm.registry import MODELS
 
-GENERATION_DEFAULTS = dict(
-    num_beams=3, max_length=20, min_length=5, repetition_penalty=1.0)
+GENERATION_DEFAULTS = dict(num_beams=3,
+                           max_length=20,
+                           min_length=5,
+                           repetition_penalty=1.0)
 
 
 @MODELS.register_module()
@@ -51,8 +53,8 @@ class BlipVideoCaptioner(BaseModel):
                  prompt: str = 'a picture of ',
                  generation_cfg: dict = GENERATION_DEFAULTS,
                  init_cfg: Optional[dict] = None):
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.seq_gen_head = MODELS.build(decoder_head)
         visual_dims = self.backbone.embed_dims
@@ -81,8 +83,8 @@ class BlipVideoCaptioner(BaseModel):
         """``[DEC] prompt``: what every caption starts with (tokenised on
         first use: building the model needs no tokenizer)."""
         if self._start_ids is None:
-            prompt_ids = self.tokenizer(
-                self.prompt, add_special_tokens=False).input_ids
+            prompt_ids = self.tokenizer(self.prompt,
+                                        add_special_tokens=False).input_ids
             self._start_ids = torch.tensor([self.tokenizer.bos_token_id] +
                                            prompt_ids)
         return self._start_ids.to(self.vision_proj.weight.device)
@@ -132,12 +134,11 @@ class BlipVideoCaptioner(BaseModel):
         input_ids, attn, labels = self._decoder_inputs(text)
         # SeqGenerationHead's forward takes no text attention mask: the
         # causal mask suffices, as padding only follows the labels' end.
-        return self.seq_gen_head.loss(
-            input_ids=input_ids,
-            encoder_hidden_states=visual,
-            encoder_attention_mask=visual.new_ones(
-                visual.shape[:2], dtype=torch.long),
-            labels=labels)
+        return self.seq_gen_head.loss(input_ids=input_ids,
+                                      encoder_hidden_states=visual,
+                                      encoder_attention_mask=visual.new_ones(
+                                          visual.shape[:2], dtype=torch.long),
+                                      labels=labels)
 
     def generate_tokens(self, video: torch.Tensor) -> torch.Tensor:
         """(B, L) caption tokens of a batch of clips, after ``[DEC]`` and
@@ -159,11 +160,13 @@ class BlipVideoCaptioner(BaseModel):
     def generate(self, video: torch.Tensor) -> List[str]:
         """Captions of a batch of clips."""
         return [
-            t.strip() for t in self.tokenizer.batch_decode(
-                self.generate_tokens(video), skip_special_tokens=True)
+            t.strip()
+            for t in self.tokenizer.batch_decode(self.generate_tokens(video),
+                                                 skip_special_tokens=True)
         ]
 
-    def predict(self, video: torch.Tensor,
+    def predict(self,
+                video: torch.Tensor,
                 data_samples: Optional[list] = None) -> list:
         """Set ``pred_caption`` of every data sample."""
         from mmaction.structures import ActionDataSample

@@ -18,7 +18,11 @@ def build(**generation_cfg):
 
 
 def clips(batch_size=3):
-    return torch.randn(batch_size, 3, 4, 32, 32,
+    return torch.randn(batch_size,
+                       3,
+                       4,
+                       32,
+                       32,
                        generator=torch.Generator().manual_seed(0))
 
 
@@ -82,7 +86,8 @@ def test_beam_search_scores_at_least_greedy(registered):
         ids = torch.cat([start, tokens[b]])[None]
         with torch.no_grad():
             logp = greedy_model.seq_gen_head.decoder(
-                input_ids=ids, encoder_hidden_states=visual[b:b + 1],
+                input_ids=ids,
+                encoder_hidden_states=visual[b:b + 1],
                 return_dict=True).logits.log_softmax(-1)
         new = ids[0, len(start):]
         return logp[0, len(start) - 1:-1].gather(1, new[:, None]).sum()

@@ -228,3 +228,23 @@ def test_small_fraction_fails(tmp_path, openai_clip):
                                  save(tmp_path, state),
                                  allow_partial=True)
     assert len(missing) > 0
+
+
+def test_mmpretrain_clip(tmp_path, registered):
+    """MMPretrain's CLIP keeps its ViT under ``visual.`` and its projection
+    in ``visual_proj.proj``: mmvidlm's converted layout, loaded as is."""
+    from mmpretrain.models import VisionTransformer
+    torch.manual_seed(0)
+    vit = VisionTransformer(**{
+        k: v
+        for k, v in MMPRETRAIN_VIT.items() if k != 'type'
+    },
+                            pre_norm=True)
+    state = {f'visual.{k}': v for k, v in vit.state_dict().items()}
+    state['visual_proj.proj'] = torch.randn(64, 32)
+    model = VideoViT(**CLIP_VIT)
+    missing, unexpected = load_pretrained(model, save(tmp_path, state))
+    assert missing == [] and unexpected == ['visual_proj.proj']
+    assert_loaded(model.state_dict(), state,
+                  {k: f'visual.{k}'
+                   for k in model.state_dict()})

@@ -268,3 +268,14 @@ def test_inti_modules_keep_their_init(tmp_path, tiny_clip):
         torch.testing.assert_close(value, scratch.state_dict()[key])
     torch.testing.assert_close(loaded.cls_token.flatten(),
                                tiny_clip.visual.class_embedding)
+
+
+def test_safetensors_file(tmp_path):
+    """Hugging Face's ``model.safetensors`` is read too."""
+    from safetensors.torch import save_file
+    state = {'w': torch.randn(3, 2), 'b': torch.arange(4)}
+    save_file(state, str(tmp_path / 'model.safetensors'))
+    loaded = load_weights(str(tmp_path / 'model.safetensors'))
+    assert set(loaded) == set(state)
+    for key, value in state.items():
+        assert torch.equal(loaded[key], value)
