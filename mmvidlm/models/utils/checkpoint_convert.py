@@ -183,9 +183,9 @@ SALESFORCE_BLIP = KeyLayout(
                 r'visual\1.ln1.\2'),
     ])
 
-# Hugging Face ``BlipForConditionalGeneration`` / ``BlipForImageTextRetrieval``
-# / ``BlipModel`` (vision tower under ``vision_model.``) or ``BlipVisionModel``.
-# A bare BlipVisionModel has no ``vision_model.`` prefix.
+# Hugging Face ``BlipForConditionalGeneration`` /
+# ``BlipForImageTextRetrieval`` / ``BlipModel`` (vision tower under
+# ``vision_model.``) or ``BlipVisionModel`` (no ``vision_model.`` prefix).
 _HF_BLIP_VISION = r'(?:vision_model\.)?'
 HF_BLIP = KeyLayout(
     name='Hugging Face BLIP',
