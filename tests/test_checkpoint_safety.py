@@ -4,6 +4,9 @@ import builtins
 import glob
 import os
 import os.path as osp
+import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -12,10 +15,16 @@ import torch.nn as nn
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
 from mmengine.runner import Runner, load_checkpoint
+from numpy._core.multiarray import _reconstruct
 
 from mmvidlm.utils import register_all_modules
+from mmvidlm.utils.checkpoint_pickle import load_from_local
 
 register_all_modules()
+TESTS_DIR = osp.dirname(osp.abspath(__file__))
+REPO_ROOT = osp.dirname(TESTS_DIR)
+DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo',
+                       'naive_vit-tiny_8x32_synthetic-motion.py')
 
 
 class ToyModel(BaseModel):
@@ -99,6 +108,201 @@ def test_crafted_checkpoint_is_refused(tmp_path, gadget):
     assert marker.exists()
 
 
+class Call:
+    """Pickles as ``func(*args)``, then ``__setstate__(state)`` if given:
+    any sequence of allow-listed calls a crafted file can hold."""
+
+    def __init__(self, func, args, state=None):
+        self.reduced = (func, args) if state is None else (func, args, state)
+
+    def __reduce__(self):
+        return self.reduced
+
+
+def raw_bytes_array(dtype, shape, data):
+    """``ndarray.__reduce__``'s form with any dtype, shape and bytes."""
+    return Call(_reconstruct, (np.ndarray, (0, ), b'b'),
+                (1, shape, dtype, False, data))
+
+
+def dtype_with_state(code, state, copy=True):
+    return Call(np.dtype, (code, False, copy), state)
+
+
+def crafted_numpy_payloads() -> dict:
+    """NumPy payloads that an allow-list of ndarray/dtype lets through."""
+    pointers = b'\x41' * 16  # two "object pointers" 0x4141...
+    return {
+        # object dtype pickled as raw bytes: flags without NPY_LIST_PICKLE
+        # (what SIGSEGVs under torch's weights_only with numpy allow-listed)
+        'object_pointers': raw_bytes_array(
+            dtype_with_state('O', (3, '|', None, None, None, 8, 8, 0x3d)),
+            (2, ), pointers),
+        'object_dtype': raw_bytes_array(np.dtype('O'), (2, ), pointers),
+        # float64 given an object field, or object flags, by its state
+        'float64_object_field': raw_bytes_array(
+            dtype_with_state('f8', (3, '|', None, ('a', ), {
+                'a': (np.dtype('O'), 0)
+            }, 8, 8, 0x3f)), (2, ), pointers),
+        'float64_object_flags': raw_bytes_array(
+            dtype_with_state('f8',
+                             (3, '<', None, None, None, -1, -1, 0x3f)),
+            (2, ), pointers),
+        'float64_int_field': raw_bytes_array(
+            dtype_with_state('f8', (3, '|', None, ('a', ), {
+                'a': (np.dtype('i8'), 0)
+            }, 8, 8, 0)), (2, ), pointers),
+        'structured_code': Call(np.dtype, ('f8,O', False, True)),
+        # copy=False: its state must not reach NumPy's shared float64
+        'shared_float64_descriptor': dtype_with_state(
+            'f8', (3, '>', None, None, None, -1, -1, 0), copy=False),
+        # uninitialised heap memory: ndarray(shape), too few bytes
+        'uninitialised': Call(np.ndarray, ((1 << 16, ), )),
+        'short_bytes': raw_bytes_array(np.dtype('f8'), (1 << 16, ), b'\0'),
+    }
+
+
+def write_crafted_checkpoints(folder) -> dict:
+    """``{name: path}``: an MMEngine-like checkpoint with each payload."""
+    paths = {}
+    for name, payload in crafted_numpy_payloads().items():
+        paths[name] = osp.join(folder, f'{name}.pth')
+        torch.save(
+            dict(
+                meta=dict(epoch=1, iter=2, payload=payload),
+                state_dict=ToyModel().state_dict()), paths[name])
+    return paths
+
+
+LOAD_CRAFTED = r"""
+import sys
+import torch
+sys.path.insert(0, {tests!r})
+from mmengine.runner import load_checkpoint
+from test_checkpoint_safety import ToyModel, toy_runner
+for name, path in {paths!r}.items():
+    for how in ('load_checkpoint', 'resume', 'weights_only'):
+        try:
+            if how == 'load_checkpoint':
+                load_checkpoint(ToyModel(), path)
+            elif how == 'resume':
+                toy_runner({work!r}, resume=True, load_from=path).train()
+            else:
+                torch.load(path, weights_only=True)
+            print('LOADED', name, how, flush=True)
+        except Exception as e:
+            print('REFUSED', name, how, repr(str(e)[:300]), flush=True)
+"""
+
+
+def test_crafted_numpy_payloads_are_refused(tmp_path):
+    paths = write_crafted_checkpoints(tmp_path)
+    del paths['shared_float64_descriptor']  # loads (see below)
+    code = LOAD_CRAFTED.format(
+        tests=TESTS_DIR, paths=paths, work=str(tmp_path / 'work'))
+    # In a subprocess: memory corruption fails the test, not pytest.
+    proc = subprocess.run([sys.executable, '-c', code],
+                          cwd=REPO_ROOT,
+                          env=dict(os.environ, PYTHONPATH=REPO_ROOT),
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT,
+                          text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    lines = [ln for ln in proc.stdout.splitlines()
+             if ln.startswith(('LOADED', 'REFUSED'))]
+    assert len(lines) == 3 * len(paths), proc.stdout[-3000:]
+    for line in lines:
+        assert line.startswith('REFUSED'), line
+        if 'weights_only' not in line:
+            # names the file and what was refused
+            assert 'Checkpoint refused' in line and '.pth' in line, line
+
+
+def test_refusals_name_the_reason(tmp_path):
+    paths = write_crafted_checkpoints(tmp_path)
+    reasons = {
+        'object_pointers': "dtype('O') is not a plain",
+        'object_dtype': "dtype('O') is not a plain",
+        'float64_object_field': "dtype('O') is not a plain",
+        'float64_object_flags': 'flags of its own',
+        'float64_int_field': 'flags of its own',
+        'structured_code': 'is not a plain',
+        'shared_float64_descriptor': None,  # loads: a fresh copy is used
+        'uninitialised': "calls <class 'numpy.ndarray'>",
+        'short_bytes': 'from 1 bytes instead of 524288',
+    }
+    assert sorted(reasons) == sorted(paths)
+    for name, reason in reasons.items():
+        if reason is None:
+            continue
+        with pytest.raises(pickle.UnpicklingError) as error:
+            load_from_local(paths[name])
+        assert paths[name] in str(error.value)
+        assert reason in str(error.value), (name, str(error.value))
+    # A private copy of the descriptor takes the state (copy=False ignored).
+    shared = np.dtype('f8')
+    loaded = load_from_local(paths['shared_float64_descriptor'])
+    assert loaded['meta']['payload'] == np.dtype('>f8')
+    assert np.dtype('f8') is shared and shared.byteorder == '='
+
+
+def test_crafted_checkpoint_crashes_under_a_numpy_allow_list(tmp_path):
+    """The payload is real: with numpy allow-listed for torch's
+    ``weights_only`` (mmvidlm's former policy), loading it SIGSEGVs."""
+    path = write_crafted_checkpoints(tmp_path)['object_pointers']
+    code = f"""
+import numpy as np, torch
+from numpy._core import multiarray
+torch.serialization.add_safe_globals(
+    [np.ndarray, np.dtype, multiarray._reconstruct, type(np.dtype('O'))])
+print(torch.load({path!r}, weights_only=True))
+"""
+    proc = subprocess.run([sys.executable, '-c', code],
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT,
+                          timeout=120)
+    assert proc.returncode < 0, proc.stdout[-2000:]
+
+
+def test_train_tool_refuses_crafted_resume(tmp_path, synthetic_options):
+    path = write_crafted_checkpoints(tmp_path)['object_pointers']
+    cmd = [
+        sys.executable,
+        osp.join(REPO_ROOT, 'tools', 'train.py'), DEMO_CONFIG, '--work-dir',
+        str(tmp_path / 'work'), '--resume', path, '--cfg-options',
+        *synthetic_options
+    ]
+    proc = subprocess.run(
+        cmd,
+        cwd=REPO_ROOT,
+        env=dict(
+            os.environ,
+            PYTHONPATH=REPO_ROOT,
+            CUDA_VISIBLE_DEVICES='',
+            OMP_NUM_THREADS='1'),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300)
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    assert f'{path}: Checkpoint refused' in proc.stdout, proc.stdout[-3000:]
+
+
+def test_other_torch_loads_are_not_widened(tmp_path):
+    """Only MMEngine's checkpoint loader accepts NumPy objects; a plain
+    ``torch.load(weights_only=True)`` in the same process refuses them."""
+    path = tmp_path / 'numpy.pth'
+    torch.save(dict(x=np.arange(3.0), y=np.float64(1)), path)
+    with pytest.raises(pickle.UnpicklingError, match='(?i)weights only'):
+        torch.load(path, weights_only=True)
+    assert not any('numpy' in str(g)
+                   for g in torch.serialization.get_safe_globals())
+    loaded = load_from_local(str(path))
+    np.testing.assert_array_equal(loaded['x'], np.arange(3.0))
+    assert loaded['y'] == 1.0 and type(loaded['y']) is np.float64
+
+
 def test_real_checkpoint_resumes(tmp_path):
     toy_runner(tmp_path, max_iters=2).train()
     runner = toy_runner(tmp_path, max_iters=3, resume=True)
@@ -122,7 +326,7 @@ def checkpoints_on_disk(work_dir) -> dict:
     loads = {}
     for path in glob.glob(f'{work_dir}/*.pth'):
         try:
-            torch.load(path, map_location='cpu')
+            load_from_local(path, map_location='cpu')
             loads[osp.basename(path)] = True
         except Exception:
             loads[osp.basename(path)] = False

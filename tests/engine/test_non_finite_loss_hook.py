@@ -6,6 +6,7 @@ from mmengine.model import BaseModel
 from mmengine.runner import Runner
 
 from mmvidlm.utils import register_all_modules
+from mmvidlm.utils.checkpoint_pickle import load_from_local
 
 register_all_modules()
 
@@ -60,7 +61,7 @@ def test_stop_names_iteration_and_keeps_weights_finite(tmp_path):
         runner.train()
     assert torch.isfinite(runner.model.linear.weight).all()
     assert runner.iter == 2
-    saved = torch.load(tmp_path / 'iter_2.pth')['state_dict']
+    saved = load_from_local(str(tmp_path / 'iter_2.pth'))['state_dict']
     assert all(torch.isfinite(v).all() for v in saved.values())
     assert not (tmp_path / 'iter_3.pth').exists()
 
