@@ -12,11 +12,14 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
+from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
 from mmengine.runner import Runner, load_checkpoint
 from numpy._core.multiarray import _reconstruct
 
+from mmvidlm.engine.hooks import atomic_write, checkpoint_hook
+from mmvidlm.engine.hooks.checkpoint_hook import TMP_SUFFIX
 from mmvidlm.utils import register_all_modules
 from mmvidlm.utils.checkpoint_pickle import load_from_local
 
@@ -41,10 +44,35 @@ class ToyModel(BaseModel):
         return out
 
 
+class RisingScore(BaseMetric):
+    """A validation metric that improves at every evaluation."""
+
+    def __init__(self):
+        super().__init__()
+        self.evaluations = 0
+
+    def process(self, data_batch, data_samples):
+        self.results.append(0)
+
+    def compute_metrics(self, results):
+        self.evaluations += 1
+        return dict(score=float(self.evaluations))
+
+
 def toy_runner(work_dir, max_iters=3, resume=False, load_from=None,
-               hook='SafeCheckpointHook', custom_hooks=None):
+               hook='SafeCheckpointHook', custom_hooks=None, save_best=None):
     data = [dict(inputs=torch.randn(2), labels=torch.randn(())) for _ in
             range(4)]
+    val = {}
+    if save_best:
+        val = dict(
+            val_dataloader=dict(
+                dataset=data,
+                sampler=dict(type='DefaultSampler', shuffle=False),
+                collate_fn=dict(type='pseudo_collate'),
+                batch_size=2),
+            val_evaluator=[RisingScore()],
+            val_cfg=dict())
     return Runner(
         model=ToyModel(),
         work_dir=str(work_dir),
@@ -55,17 +83,23 @@ def toy_runner(work_dir, max_iters=3, resume=False, load_from=None,
             batch_size=2,
             num_workers=0),
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
-        train_cfg=dict(by_epoch=False, max_iters=max_iters),
+        train_cfg=dict(by_epoch=False, max_iters=max_iters, val_interval=2),
         default_hooks=dict(
             logger=dict(type='LoggerHook', interval=1),
             checkpoint=dict(
-                type=hook, by_epoch=False, interval=1, max_keep_ckpts=1)),
+                type=hook,
+                by_epoch=False,
+                interval=1,
+                max_keep_ckpts=1,
+                save_best=save_best,
+                rule='greater')),
         custom_hooks=custom_hooks,
         resume=resume,
         load_from=load_from,
         default_scope='mmvidlm',
         experiment_name=f'toy_{osp.basename(str(work_dir))}_{resume}',
-        randomness=dict(seed=0))
+        randomness=dict(seed=0),
+        **val)
 
 
 class CodeExecution:
@@ -335,6 +369,15 @@ def checkpoints_on_disk(work_dir) -> dict:
     return dict(last=last, loads=loads)
 
 
+def best_checkpoints(work_dir) -> dict:
+    """``{name: loads}`` of the best checkpoints in ``work_dir``."""
+    return {
+        name: loads
+        for name, loads in checkpoints_on_disk(work_dir)['loads'].items()
+        if name.startswith('best_')
+    }
+
+
 @pytest.fixture
 def kill_while_writing(monkeypatch):
     """Kill the process (:class:`Killed`) after half the bytes of the file
@@ -367,7 +410,7 @@ def kill_while_writing(monkeypatch):
 
         def fake_open(file, mode='r', *args, **kwargs):
             f = real_open(file, mode, *args, **kwargs)
-            if state['armed'] and 'wb' in mode and name in str(file):
+            if state['armed'] and mode in ('wb', 'xb') and name in str(file):
                 return HalfWrittenFile(f)
             return f
 
@@ -392,3 +435,57 @@ def test_kill_during_save_keeps_last_checkpoint(tmp_path, kill_while_writing):
     assert runner.iter == 4
     assert checkpoints_on_disk(tmp_path) == dict(
         last='iter_4.pth', loads={'iter_4.pth': True})
+
+
+def test_kill_while_saving_a_new_best_keeps_the_old_best(
+        tmp_path, kill_while_writing):
+    # validation (score 1, 2, ...) after iterations 2 and 4
+    state = kill_while_writing('best_score_iter_4', tmp_path)
+    with pytest.raises(Killed):
+        toy_runner(tmp_path, max_iters=4, save_best='score').train()
+    assert {k: v for k, v in state['loads'].items() if k.startswith('best')
+            } == {'best_score_iter_2.pth': True}
+    MMLogger._instance_dict.clear()
+    runner = toy_runner(tmp_path, max_iters=6, save_best='score')
+    runner.train()  # a fresh run replaces the best each time, and removes it
+    assert best_checkpoints(tmp_path) == {'best_score_iter_6.pth': True}
+
+
+def test_stale_temporary_files_are_removed_on_resume(tmp_path):
+    toy_runner(tmp_path, max_iters=2).train()
+    # what SIGKILLed writes leave (a kill skips atomic_write's cleanup)
+    stale = [
+        tmp_path / f'.iter_3.pth.0123456789abcdef{TMP_SUFFIX}',
+        tmp_path / f'.last_checkpoint.fedcba9876543210{TMP_SUFFIX}'
+    ]
+    for path in stale:
+        path.write_bytes(b'half a checkpoint')
+    other = tmp_path / '.keep'
+    other.write_text('not ours')
+    MMLogger._instance_dict.clear()
+    runner = toy_runner(tmp_path, max_iters=3, resume=True)
+    runner.train()
+    assert runner.iter == 3
+    assert not any(path.exists() for path in stale)
+    assert other.exists()
+    assert not glob.glob(f'{tmp_path}/.*{TMP_SUFFIX}')
+
+
+def test_temporary_file_is_created_exclusively(tmp_path, monkeypatch):
+    victim = tmp_path / 'victim'
+    victim.write_bytes(b'precious')
+    path = tmp_path / 'iter_1.pth'
+    # the former predictable name, and the next random one, are symlinks
+    os.symlink(victim, tmp_path / f'.iter_1.pth.{os.getpid()}.tmp')
+    tokens = iter(['aaaa', 'bbbb'])
+    monkeypatch.setattr(checkpoint_hook.secrets, 'token_hex',
+                        lambda n: next(tokens))
+    os.symlink(victim, tmp_path / f'.iter_1.pth.aaaa{TMP_SUFFIX}')
+    atomic_write(b'checkpoint', str(path))
+    assert path.read_bytes() == b'checkpoint'
+    assert victim.read_bytes() == b'precious'
+    assert not (tmp_path / f'.iter_1.pth.bbbb{TMP_SUFFIX}').exists()
+    # the umask decides the permissions, as for any new file
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
