@@ -96,7 +96,7 @@ def safe_dtype(spec, align=False, copy=True) -> np.dtype:
                      f'{spec!r}, not from a type code')
     try:
         dtype = np.dtype(spec, align=bool(align), copy=True)
-    except TypeError as e:
+    except (TypeError, ValueError, OverflowError) as e:
         raise refuse(f'invalid NumPy dtype code {spec!r}') from e
     return _check_plain_dtype(dtype)
 
@@ -184,8 +184,7 @@ def _allowed_globals() -> dict:
         'numpy.ndarray': np.ndarray,
     }
     for rebuild in ('_rebuild_tensor', '_rebuild_tensor_v2',
-                    '_rebuild_tensor_v3', '_rebuild_parameter',
-                    '_rebuild_parameter_with_state'):
+                    '_rebuild_tensor_v3', '_rebuild_parameter'):
         names[f'torch._utils.{rebuild}'] = getattr(torch._utils, rebuild)
     for module in ('numpy.core.multiarray', 'numpy._core.multiarray'):
         names[f'{module}._reconstruct'] = safe_reconstruct
