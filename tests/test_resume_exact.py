@@ -24,7 +24,9 @@ import torch
 import torch.nn as nn
 from mmengine.hooks import Hook
 from mmengine.model import BaseModel
+from mmengine.registry import DATA_SAMPLERS
 from mmengine.runner import Runner
+from torch.utils.data import BatchSampler
 
 from mmvidlm.utils import register_all_modules
 
@@ -192,7 +194,15 @@ class StopAfterIter(Hook):
 LOADS = []
 
 
-def counting_runner(work_dir, resume=False, stop_at=None):
+@DATA_SAMPLERS.register_module()
+class OwnBatchSampler(BatchSampler):
+    """A batch sampler class of its own (not torch's)."""
+
+    def __init__(self, sampler, batch_size, drop_last=False):
+        super().__init__(sampler, batch_size, drop_last)
+
+
+def counting_runner(work_dir, resume=False, stop_at=None, batch_sampler=None):
     LOADS.clear()
     return Runner(
         model=ToyRegressor(),
@@ -201,6 +211,7 @@ def counting_runner(work_dir, resume=False, stop_at=None):
             dataset=CountingDataset(),
             sampler=dict(type='DefaultSampler', shuffle=True),
             collate_fn=dict(type='pseudo_collate'),
+            batch_sampler=batch_sampler,
             batch_size=2,
             num_workers=0),
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
@@ -215,16 +226,25 @@ def counting_runner(work_dir, resume=False, stop_at=None):
         randomness=dict(seed=0))
 
 
-def test_resume_mid_epoch_loads_no_trained_sample_again(tmp_path):
+@pytest.mark.parametrize('own_batch_sampler', [False, True])
+def test_resume_mid_epoch_loads_no_trained_sample_again(
+        tmp_path, own_batch_sampler):
     # 8 samples, batch 2: 4 iterations per epoch, 2 epochs (shuffled)
-    counting_runner(tmp_path / 'full').train()
+    batch_sampler = dict(
+        type='OwnBatchSampler') if own_batch_sampler else None
+    counting_runner(tmp_path / 'full', batch_sampler=batch_sampler).train()
     full = list(LOADS)
     assert len(full) == 16 and sorted(full[8:]) == list(range(8))
     with pytest.raises(Stop):  # after iteration 6: epoch 2, 2 batches done
-        counting_runner(tmp_path / 'killed', stop_at=6).train()
+        counting_runner(
+            tmp_path / 'killed', stop_at=6,
+            batch_sampler=batch_sampler).train()
     assert LOADS == full[:12]
-    runner = counting_runner(tmp_path / 'killed', resume=True)
+    runner = counting_runner(
+        tmp_path / 'killed', resume=True, batch_sampler=batch_sampler)
     runner.train()
     assert runner.iter == 8
-    # only the 2 remaining batches of epoch 2 are loaded, as in the full run
-    assert LOADS == full[12:]
+    if own_batch_sampler:  # unknown to the loop: loaded, then dropped
+        assert LOADS == full[8:]
+    else:  # only the 2 remaining batches of epoch 2, as in the full run
+        assert LOADS == full[12:]
