@@ -162,6 +162,15 @@ def test_skip_drops_the_step(tmp_path):
     assert 'step skipped' in log
 
 
+def test_all_finite_is_exact():
+    from mmvidlm.engine.hooks.non_finite_loss_hook import all_finite
+    huge = torch.full((4, ), 1e30)  # its L2 norm overflows float32
+    assert all_finite([huge, torch.ones(3)])
+    assert not all_finite([huge, torch.tensor([1.0, float('nan')])])
+    assert not all_finite([torch.tensor([float('-inf')])])
+    assert all_finite([])
+
+
 def test_action_is_checked():
     from mmvidlm.engine import NonFiniteLossHook
     with pytest.raises(ValueError, match="'stop' or 'skip'"):

@@ -1,6 +1,5 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
 import functools
-import math
 from itertools import chain
 
 import torch
@@ -13,12 +12,23 @@ from mmvidlm.registry import HOOKS
 
 
 def all_finite(tensors: list) -> bool:
-    """Whether every tensor is finite on every rank: one fused max-abs over
-    the tensors (NaN propagates; no overflow of large finite values), one
-    all-reduce of the flag (a no-op without a process group)."""
-    bad = (~torch.isfinite(get_total_norm(tensors, math.inf))).float()
-    all_reduce(bad)
-    return not bad.item()
+    """Whether every tensor is finite on every rank.
+
+    One fused L2 norm over the tensors (NaN and inf propagate; much
+    cheaper on CPU than a max-abs) and one all-reduce of the flag (a no-op
+    without a process group). Only when that norm is not finite, which huge
+    finite values can also cause, is each tensor checked exactly.
+    """
+    device = tensors[0].device if tensors else None
+
+    def agreed(bad) -> bool:
+        bad = torch.as_tensor(bad, dtype=torch.float32, device=device)
+        all_reduce(bad)  # on the tensors' device (NCCL needs CUDA)
+        return not bad.item()
+
+    if agreed(~torch.isfinite(get_total_norm(tensors, 2.0))):
+        return True
+    return agreed(float(not all(torch.isfinite(t).all() for t in tensors)))
 
 
 def last_clean_checkpoint(runner) -> str:
