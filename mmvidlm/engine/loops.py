@@ -66,10 +66,9 @@ class EpochBasedTrainLoop(MMEngineEpochBasedTrainLoop):
         first_iter = self._epoch * num_batches
         done = self._iter - first_iter
         batch_sampler = self.dataloader.batch_sampler
-        sampler = batch_sampler.sampler if batch_sampler else None
         skipped = 0  # batches the sampler skips (never loaded)
         if done > 0 and type(batch_sampler) is BatchSampler:
-            skipped = done
+            skipped, sampler = done, batch_sampler.sampler
             batch_sampler.sampler = SkipFirstSamples(
                 sampler, done * batch_sampler.batch_size)
         if done > 0:

@@ -19,6 +19,7 @@ from mmengine.fileio import LocalBackend, register_backend
 from mmengine.hooks import CheckpointHook
 
 from mmvidlm.registry import HOOKS
+
 from .non_finite_loss_hook import check_finite_weights
 
 ATOMIC_BACKEND = 'mmvidlm_atomic_local'
