@@ -32,6 +32,8 @@ from typing import Dict, List, Sequence, Tuple
 import cv2
 import numpy as np
 
+from mmvidlm.utils.progress import progress_bar
+
 #: (shape, motion, is_motion_class)
 CLASSES: Tuple[Tuple[str, str, bool], ...] = (
     ('circle', 'left', True),
@@ -275,23 +277,27 @@ def generate_synthetic_videos(root: str,
             with open(meta_path) as f:
                 if json.load(f) == meta:
                     return meta
-        for split_id, (split, per_class) in enumerate(
-                sorted(num_videos.items())):
-            rng = np.random.RandomState([seed, split_id])
-            lines, captions = [], []
-            labels = [c for c in range(len(CLASSES)) for _ in range(per_class)]
-            for index, label in enumerate(labels):
-                frames, color = render_clip(label, rng, num_frames, size)
-                name = f'{split}_{index:05d}.mp4'
-                write_video(osp.join(root, 'videos', name), frames)
-                lines.append(f'{name} {label}\n')
-                captions.append(
-                    dict(video=name, label=label,
-                         captions=captions_for(label, color)))
-            with open(osp.join(root, f'{split}_list.txt'), 'w') as f:
-                f.writelines(lines)
-            with open(osp.join(root, f'{split}_captions.json'), 'w') as f:
-                json.dump(captions, f, indent=1)
+        total = len(CLASSES) * sum(num_videos.values())
+        with progress_bar(total, f'Generating {total} synthetic videos '
+                          f'in {root}') as update:
+            for split_id, (split, per_class) in enumerate(
+                    sorted(num_videos.items())):
+                rng = np.random.RandomState([seed, split_id])
+                lines, captions = [], []
+                labels = [c for c in range(len(CLASSES)) for _ in range(per_class)]
+                for index, label in enumerate(labels):
+                    frames, color = render_clip(label, rng, num_frames, size)
+                    name = f'{split}_{index:05d}.mp4'
+                    write_video(osp.join(root, 'videos', name), frames)
+                    update()
+                    lines.append(f'{name} {label}\n')
+                    captions.append(
+                        dict(video=name, label=label,
+                             captions=captions_for(label, color)))
+                with open(osp.join(root, f'{split}_list.txt'), 'w') as f:
+                    f.writelines(lines)
+                with open(osp.join(root, f'{split}_captions.json'), 'w') as f:
+                    json.dump(captions, f, indent=1)
         with open(meta_path, 'w') as f:
             json.dump(meta, f, indent=1)
     return meta
