@@ -2,9 +2,10 @@
 from .compat import (check_versions, patch_mmaction_drn,
                      register_checkpoint_safe_globals)
 from .progress import progress_bar
-from .setup_env import register_all_modules, setup_cpu_distributed
+from .setup_env import (build_runner, register_all_modules,
+                        setup_cpu_distributed)
 
 __all__ = [
     'check_versions', 'patch_mmaction_drn', 'register_checkpoint_safe_globals',
-    'progress_bar', 'register_all_modules', 'setup_cpu_distributed'
+    'progress_bar', 'build_runner', 'register_all_modules', 'setup_cpu_distributed'
 ]
