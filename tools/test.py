@@ -149,7 +149,8 @@ def show_predictions(results: list, dataset, show_dir: Optional[str],
                  osp.join(show_dir, f'{name}.json'), indent=1)
             if video:
                 cv2.imwrite(
-                    osp.join(show_dir, f'{name}.jpg'), frame_strip(video, text))
+                    osp.join(show_dir, f'{name}.jpg'),
+                    frame_strip(video, text))
 
 
 def main():

@@ -284,7 +284,9 @@ def generate_synthetic_videos(root: str,
                     sorted(num_videos.items())):
                 rng = np.random.RandomState([seed, split_id])
                 lines, captions = [], []
-                labels = [c for c in range(len(CLASSES)) for _ in range(per_class)]
+                labels = [
+                    c for c in range(len(CLASSES)) for _ in range(per_class)
+                ]
                 for index, label in enumerate(labels):
                     frames, color = render_clip(label, rng, num_frames, size)
                     name = f'{split}_{index:05d}.mp4'

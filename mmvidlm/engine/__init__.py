@@ -13,8 +13,9 @@ from .retrieval_loops import RetrievalTestLoop, RetrievalValLoop  # noqa: E402
 from .runner import CPUDistributedRunner  # noqa: E402
 
 __all__ = [
-    'AtomicLocalBackend', 'CPUDistributedDataParallel', 'CPUDistributedRunner', 'EpochBasedTrainLoop',
-    'MainProcessLoggerHook', 'NonFiniteLossHook', 'RetrievalTestLoop',
-    'RetrievalValLoop', 'SafeCheckpointHook', 'SkippedVideosHook',
-    'TrainableParamsOptimWrapperConstructor', 'atomic_write'
+    'AtomicLocalBackend', 'CPUDistributedDataParallel', 'CPUDistributedRunner',
+    'EpochBasedTrainLoop', 'MainProcessLoggerHook', 'NonFiniteLossHook',
+    'RetrievalTestLoop', 'RetrievalValLoop', 'SafeCheckpointHook',
+    'SkippedVideosHook', 'TrainableParamsOptimWrapperConstructor',
+    'atomic_write'
 ]

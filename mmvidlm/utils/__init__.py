@@ -7,5 +7,6 @@ from .setup_env import (build_runner, register_all_modules,
 
 __all__ = [
     'check_versions', 'patch_mmaction_drn', 'register_checkpoint_safe_globals',
-    'progress_bar', 'build_runner', 'register_all_modules', 'setup_cpu_distributed'
+    'progress_bar', 'build_runner', 'register_all_modules',
+    'setup_cpu_distributed'
 ]

@@ -44,9 +44,9 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
     ourselves (the runner then skips ``init_dist``) and wrap the model with
     :class:`mmvidlm.engine.CPUDistributedDataParallel`. The logs say what
     runs: ``env_cfg.dist_cfg.backend`` becomes ``'gloo'`` and, unless the
-    config names a ``runner_type``, :class:`mmvidlm.engine.CPUDistributedRunner`
-    counts "CPU processes" where MMEngine writes "GPU number". With a GPU,
-    nothing is changed.
+    config names a ``runner_type``,
+    :class:`mmvidlm.engine.CPUDistributedRunner` counts "CPU processes"
+    where MMEngine writes "GPU number". With a GPU, nothing is changed.
 
     Args:
         cfg (Config): The experiment config; ``model_wrapper_cfg`` and

@@ -65,8 +65,6 @@ def test_train_resume_test(tmp_path, run_tool, short_run):
     assert all(0 <= v <= 1 for v in accuracy.values())
 
 
-
-
 def test_run_demo_pins_one_thread(tmp_path):
     """The seed is not enough on a CPU: runs with 1 and 2 threads sum in a
     different order and train different weights. run_demo.sh runs every
