@@ -2,13 +2,13 @@
 # Train and test the demo on the built-in synthetic videos, print accuracy.
 #
 # Usage: bash tools/run_demo.sh [CONFIG] [WORK_DIR]
-#   CONFIG    default: configs/demo/naive_vit-tiny_8x32_synthetic-motion.py
+#   CONFIG    default: configs/demo/naive_vit-tiny_synthetic-motion.py
 #   WORK_DIR  default: work_dirs/demo
 #   PYTHON    the interpreter (default: .venv/bin/python, see setup_env.sh)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-CONFIG=${1:-configs/demo/naive_vit-tiny_8x32_synthetic-motion.py}
+CONFIG=${1:-configs/demo/naive_vit-tiny_synthetic-motion.py}
 WORK_DIR=${2:-work_dirs/demo}
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
 PREDICTIONS="$WORK_DIR/test_predictions.pkl"

@@ -46,50 +46,50 @@ _RET = 'R@1 / R@5 / R@10'
 REPORTED = {
     'naive/vit-b_k400': 'top-1 83.4, 281 GFLOPs (InTI Tab. 1)',
     'naive/vit-l14_k400': 'top-1 86.7, 1297 GFLOPs (InTI Tab. 1)',
-    'naive/vit-b_8xb8-16x224_ssv2': 'top-1 43.6, 281 GFLOPs (InTI Tab. 3)',
-    'inti/vit-b_early-3-7_8xb8-16x224_k400':
+    'naive/vit-b_ssv2': 'top-1 43.6, 281 GFLOPs (InTI Tab. 3)',
+    'inti/vit-b_early-3-7_k400':
     'top-1 83.6, 147 GFLOPs (InTI Tab. 1)',
     'inti/vit-b_k400': 'top-1 84.1, 182 GFLOPs (InTI Tab. 1)',
-    'inti/vit-b_late-7-11_8xb8-16x224_k400':
+    'inti/vit-b_late-7-11_k400':
     'top-1 84.2, 217 GFLOPs (InTI Tab. 1)',
-    'inti/vit-b_uniformerv2_early-3-7_8xb8-16x224_k400':
+    'inti/vit-b_uniformerv2_early-3-7_k400':
     'top-1 84.5, 150 GFLOPs (InTI Tab. 1)',
-    'inti/vit-b_uniformerv2_8xb8-16x224_k400':
+    'inti/vit-b_uniformerv2_k400':
     'top-1 84.9, 184 GFLOPs (InTI Tab. 1, 2)',
-    'inti/vit-b_uniformerv2_late-7-11_8xb8-16x224_k400':
+    'inti/vit-b_uniformerv2_late-7-11_k400':
     'top-1 85.0, 220 GFLOPs (InTI Tab. 1)',
-    'inti/vit-l14_early-6-12_8xb8-16x224_k400':
+    'inti/vit-l14_early-6-12_k400':
     'top-1 86.9, 650 GFLOPs (InTI Tab. 1)',
     'inti/vit-l14_k400': 'top-1 87.1, 811 GFLOPs (InTI Tab. 1)',
-    'inti/vit-l14_late-14-20_8xb8-16x224_k400':
+    'inti/vit-l14_late-14-20_k400':
     'top-1 87.2, 973 GFLOPs (InTI Tab. 1)',
-    'inti/vit-l14_uniformerv2_early-6-12_8xb8-16x224_k400':
+    'inti/vit-l14_uniformerv2_early-6-12_k400':
     'top-1 87.1, 656 GFLOPs (InTI Tab. 1)',
-    'inti/vit-l14_uniformerv2_8xb8-16x224_k400':
+    'inti/vit-l14_uniformerv2_k400':
     'top-1 87.6, 817 GFLOPs (InTI Tab. 1, 2)',
-    'inti/vit-l14_uniformerv2_late-14-20_8xb8-16x224_k400':
+    'inti/vit-l14_uniformerv2_late-14-20_k400':
     'top-1 87.7, 978 GFLOPs (InTI Tab. 1)',
-    'inti/vit-b_uniformerv2_8xb8-16x224_ssv2':
+    'inti/vit-b_uniformerv2_ssv2':
     'top-1 69.3, 234 GFLOPs (InTI Tab. 3)',
-    'inti/ablations/vit-b_uniformerv2_ctx-token_8xb8-16x224_k400':
+    'inti/ablations/vit-b_uniformerv2_ctx-token_k400':
     'top-1 84.3 (InTI Tab. 5a)',
-    'inti/ablations/vit-b_uniformerv2_ctx-token-frame_8xb8-16x224_k400':
+    'inti/ablations/vit-b_uniformerv2_ctx-token-frame_k400':
     'top-1 84.6 (InTI Tab. 5a)',
-    'inti/ablations/vit-b_uniformerv2_fusion-add_8xb8-16x224_k400':
+    'inti/ablations/vit-b_uniformerv2_fusion-add_k400':
     'top-1 84.5 (InTI Tab. 5b)',
-    'inti/ablations/vit-b_uniformerv2_fusion-cat_8xb8-16x224_k400':
+    'inti/ablations/vit-b_uniformerv2_fusion-cat_k400':
     'top-1 84.7 (InTI Tab. 5b)',
-    'inti/ablations/vit-b_uniformerv2_head-sigmoid_8xb8-16x224_k400':
+    'inti/ablations/vit-b_uniformerv2_head-sigmoid_k400':
     'top-1 84.5 (InTI Tab. 5b)',
-    'inti/ablations/vit-b_uniformerv2_head-attention_8xb8-16x224_k400':
+    'inti/ablations/vit-b_uniformerv2_head-attention_k400':
     'top-1 84.6 (InTI Tab. 5b)',
-    'compressive/tome_vit-b_uniformerv2_8xb8-16x224_k400':
+    'compressive/tome_vit-b_uniformerv2_k400':
     'top-1 84.2, 192 GFLOPs (InTI Tab. 2)',
-    'compressive/sta_vit-b_uniformerv2_8xb8-16x224_k400':
+    'compressive/sta_vit-b_uniformerv2_k400':
     'top-1 84.1, 192 GFLOPs (InTI Tab. 2)',
-    'compressive/convpooling_vit-b_uniformerv2_8xb8-16x224_k400':
+    'compressive/convpooling_vit-b_uniformerv2_k400':
     'top-1 82.7, 184 GFLOPs (InTI Tab. 2)',
-    'compressive/linearpooling_vit-b_uniformerv2_8xb8-16x224_k400':
+    'compressive/linearpooling_vit-b_uniformerv2_k400':
     'top-1 83.9, 179 GFLOPs (InTI Tab. 2)',
     # Token Mixing, partial fine-tuning (Tab. 1, 2; ViT-L: Tab. 5, 6).
     'tokenmix/blip-b_msvd-caption': f'{_CAP} 67.0 / 44.9 / 82.2 / 146.9, '

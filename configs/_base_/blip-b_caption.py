@@ -1,10 +1,17 @@
-# BLIP ViT-B/16 video captioner, all but the video encoder: the frames' tokens
-# feed BLIP's text decoder through the visual projection. An experiment config
-# inherits an encoder base (blip_encoders/*.py, which sets model.backbone)
-# next to this file and sets `model = _base_.blip_caption_model`; the visual
-# projection (LP) and the language head (LH) are trained
+# Fine-tuning BLIP ViT-B/16's captioner on videos, all but the video encoder
+# and the data: the frames' tokens feed BLIP's text decoder through the
+# visual projection; BLIP's fine-tuning schedule; the runtime. An experiment
+# config inherits an encoder base (models/blip_encoders/*.py: model.backbone
+# and what the encoder trains), this file and a caption data set base, and
+# assembles (MMEngine refuses two bases that both set `model`):
+#     model = _base_.blip_caption_model
+#     optim_wrapper = _base_.blip_caption_optim_wrapper
+# The visual projection (LP) and the language head (LH) are trained
 # (`blip_caption_trainable`), the encoder base adds its own trainable group.
-_base_ = ['./blip_text_bert-base.py']
+_base_ = [
+    './models/blip_text_bert-base.py', './schedules/adamw_blip-video_5e.py',
+    './default_runtime.py'
+]
 blip_caption_checkpoint = ('https://storage.googleapis.com/'
                            'sfr-vision-language-research/BLIP/models/'
                            'model_base_caption_capfilt_large.pth')
@@ -29,3 +36,6 @@ blip_caption_trainable = dict(
     # BertOnlyMLMHead; its output matrix is tied to (and trained
     # with) the word embeddings, which stay frozen.
     lh=[r'seq_gen_head\.decoder\.cls\.'])
+blip_caption_optim_wrapper = dict(
+    **_base_.blip_finetune_optim,
+    paramwise_cfg=dict(trainable=blip_caption_trainable))

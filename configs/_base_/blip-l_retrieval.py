@@ -1,6 +1,7 @@
-# BLIP ViT-L/16 text-video retriever (BLIP's large COCO retrieval
-# checkpoint); use with a ViT-L encoder base (blip_vit-l16.py).
-_base_ = ['./blip_retrieval.py']
+# Fine-tuning BLIP ViT-L/16's retriever (BLIP's large COCO retrieval
+# checkpoint) on videos; see blip-b_retrieval.py. Use with a ViT-L encoder
+# base (models/blip_encoders/*_vit-l16.py).
+_base_ = ['./blip-b_retrieval.py']
 blip_retrieval_checkpoint = ('https://storage.googleapis.com/'
                              'sfr-vision-language-research/BLIP/models/'
                              'model_large_retrieval_coco.pth')

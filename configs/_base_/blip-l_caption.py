@@ -1,6 +1,7 @@
-# BLIP ViT-L/16 video captioner (BLIP's large captioning checkpoint); use
-# with a ViT-L encoder base (blip_vit-l16.py).
-_base_ = ['./blip_caption.py']
+# Fine-tuning BLIP ViT-L/16's captioner (BLIP's large captioning
+# checkpoint) on videos; see blip-b_caption.py. Use with a ViT-L encoder
+# base (models/blip_encoders/*_vit-l16.py).
+_base_ = ['./blip-b_caption.py']
 blip_caption_checkpoint = ('https://storage.googleapis.com/'
                            'sfr-vision-language-research/BLIP/models/'
                            'model_large_caption.pth')
