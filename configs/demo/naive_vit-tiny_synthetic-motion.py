@@ -3,13 +3,11 @@
 # It averages its frames, so it learns the appearance classes and stays at
 # chance (50 %) within each motion pair: top-1 about 0.67.
 _base_ = [
-    '../_base_/models/naive_vit-b16.py',
+    '../_base_/models/naive_vit-b16.py', '../_base_/models/vit_tiny.py',
     '../_base_/datasets/synthetic_motion.py',
     '../_base_/schedules/adamw_synthetic.py', '../_base_/default_runtime.py'
 ]
-model = dict(
-    backbone=dict(arch='tiny', patch_size=8, img_size=32, num_frames=8),
-    cls_head=dict(num_classes=6, in_channels=64, dropout_ratio=0.))
+model = _base_.tiny_recognizer
 
 # A ViT from scratch needs more videos and epochs than the base schedule.
 # Its own cache folder: a folder holds one generated data set.
