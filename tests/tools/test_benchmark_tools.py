@@ -3,13 +3,15 @@
 import csv
 import os.path as osp
 import re
+import sys
 
 import torch
 
-from mmvidlm.utils.benchmark import (BenchmarkResult, TensorMemoryTracker,
-                                     clip_shape, set_clip_shape)
-
 REPO = osp.join(osp.dirname(__file__), '..', '..')
+# The timing library lives with the tools that use it.
+sys.path.insert(0, osp.join(REPO, 'tools', 'analysis_tools'))
+from benchmark import (BenchmarkResult, TensorMemoryTracker,  # noqa: E402
+                       clip_shape, flop_utilisation, set_clip_shape)
 NAIVE_TINY = osp.join(REPO, 'configs', 'demo',
                       'naive_vit-tiny_8x32_synthetic-motion.py')
 LAST_LINE = re.compile(r'clips/s: (\S+)  latency_ms: (\S+)  '
@@ -59,6 +61,18 @@ def test_compare_methods_writes_table(run_tool, tmp_path):
     assert len(rows) == 3  # header and two methods
     assert '| naive ViT-B/16 |' in rows[1] and '| 1.000 |' in rows[1]
     assert 'InTI-B (5, 9) / naive ViT-B/16' in text
+    assert 'same interleaved rounds' in text
+    for row in rows[1:]:
+        utilisation = row.split('|')[-2].strip()
+        assert utilisation == 'unstable load' or \
+            0 < int(utilisation.rstrip('%')) <= 100, row
+
+
+def test_flop_utilisation_is_never_above_100_percent():
+    # 1 GFLOP (MACs) at 100 clips/s = 0.2 TFLOP/s
+    assert flop_utilisation(1., 100., 0.4) == 0.5
+    assert flop_utilisation(1., 100., 0.2) == 1.0
+    assert flop_utilisation(1., 100., 0.15) is None
 
 
 def test_synthetic_benchmark_writes_table_csv_plot(run_tool, tmp_path):
