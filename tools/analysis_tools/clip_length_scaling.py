@@ -31,7 +31,7 @@ Peak memory, two measures:
 
 Examples::
 
-    # CPU, batch 1, 8/16/32/64 frames: about 8 min on 2 idle cores
+    # CPU, batch 1, 8/16/32/64 frames, 224²
     python tools/analysis_tools/clip_length_scaling.py
     python tools/analysis_tools/clip_length_scaling.py --frames 8 16 \\
         --methods naive InTI-B --rounds 1

@@ -202,6 +202,8 @@ def build_config(method: Method, seed: int, iters: int,
         'default_hooks.logger.interval': max(iters, 1),
         'log_processor.by_epoch': False,
         'log_level': 'ERROR',
+        # the runs are spawned workers already (MMEngine would force fork)
+        'env_cfg.mp_cfg.mp_start_method': 'spawn',
         'randomness': dict(seed=seed),
         'work_dir': work_dir,
         'experiment_name': osp.basename(work_dir),
