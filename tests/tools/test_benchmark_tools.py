@@ -15,6 +15,7 @@ from benchmark import (BenchmarkResult, TensorMemoryTracker,  # noqa: E402
                        clip_shape, flop_utilisation, set_clip_shape)
 from e2e_throughput import pipeline_with_views  # noqa: E402
 from methods import load_methods  # noqa: E402
+
 NAIVE_TINY = osp.join(REPO, 'configs', 'demo',
                       'naive_vit-tiny_8x32_synthetic-motion.py')
 INTI_TINY = osp.join(REPO, 'configs', 'demo',

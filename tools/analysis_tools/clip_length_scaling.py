@@ -8,8 +8,8 @@ compressive method (InTI) should grow more slowly than naive adaptation.
 
 Rounds: in a warm-up round every (method, frames) encoder is built, its
 GFLOPs counted and its peak memory measured over one untimed forward pass
-(which also builds the kernels for the shape). Each timed round then rebuilds the
-encoders of one clip length at a time, times each once and frees them, so
+(which also builds the kernels for the shape). Each timed round then
+rebuilds the encoders of one clip length at a time, times each once and frees them, so
 that at most one clip length's models are in memory (20 ViT-B encoders
 would not fit a small machine) and every round sees every configuration.
 
@@ -54,8 +54,8 @@ import torch
 from benchmark import (AMP_DTYPES, ModelBenchmark, build_benchmark_model,
                        encoder_gflops, machine_info, quiet_logs,
                        set_clip_shape)
-from mmengine.config import Config
 from methods import REPO, Method, load_methods
+from mmengine.config import Config
 
 
 def parse_args():

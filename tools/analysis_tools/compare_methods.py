@@ -26,8 +26,8 @@ import torch
 from benchmark import (MatmulBenchmark, ModelBenchmark, build_benchmark_model,
                        encoder_gflops, flop_utilisation, machine_info,
                        quiet_logs, run_interleaved, set_clip_shape)
-from mmengine.config import Config
 from methods import REPO, load_methods
+from mmengine.config import Config
 
 #: (method, reference, metric, bound, device): the issue's targets. A
 #: latency ratio must stay at or below the bound, a throughput ratio at or

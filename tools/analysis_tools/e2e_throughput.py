@@ -42,8 +42,8 @@ import numpy as np
 import torch
 from benchmark import (build_benchmark_model, machine_info, quiet_logs,
                        synchronize)
-from mmengine.config import Config, DictAction
 from methods import REPO
+from mmengine.config import Config, DictAction
 
 SAMPLERS = ('UniformSample', 'SampleFrames')
 CROPS = {1: 'CenterCrop', 3: 'ThreeCrop'}

@@ -80,9 +80,10 @@ METHODS = (
     *(Method(
         name, 'compressive',
         f'configs/compressive/{prefix}_vit-b_uniformerv2_8xb8-16x224_k400.py',
-        tiny=TINY_INTI) for name, prefix in (('LinearPooling', 'linearpooling'),
-                                             ('ConvPooling', 'convpooling'),
-                                             ('ToMe', 'tome'), ('STA', 'sta'))),
+        tiny=TINY_INTI)
+      for name, prefix in (('LinearPooling', 'linearpooling'),
+                           ('ConvPooling', 'convpooling'), ('ToMe', 'tome'),
+                           ('STA', 'sta'))),
     Method('token mixing (partial FT)', 'token mixing',
            BLIP_ENCODERS + 'tokenmix_vit-b16.py', 'TokenMix ViT-B/16',
            dict(token_mix_layers=[3]), LAST_LAYER),

@@ -317,8 +317,9 @@ def write_markdown(summary: list, pretrain_rows: list, args, info: dict,
         f'{TINY["num_frames"]} frames of {TINY["img_size"]}², patch '
         f'{TINY["patch_size"]}',
         f'- data: {args.videos[0]} train / {args.videos[1]} val videos per '
-        'class, 17 frames each (8 sampled); 4 motion classes (pairs that differ only by frame order: '
-        'chance within a pair is 50 %), 2 appearance classes',
+        'class, 17 frames each (8 sampled); 4 motion classes (pairs that '
+        'differ only by frame order: chance within a pair is 50 %), 2 '
+        'appearance classes',
         f'- budget: "image pre-training" of the naive ViT for '
         f'{args.pretrain_iters} steps (per seed; val accuracy '
         + ', '.join(f'{100 * r["acc"]:.0f} %' for r in pretrain_rows) +
@@ -327,8 +328,9 @@ def write_markdown(summary: list, pretrain_rows: list, args, info: dict,
         f'{args.seeds}; MMEngine `Runner` with the data pipeline of '
         f'`{TEMPLATE}` (decord, every step)',
         '- GFLOPs: multiply-adds of the tiny backbone for one clip '
-        '(`mmvidlm.utils.flops`); accuracies from `SyntheticMotionMetric`; UP: updated (trained) parameters, visual '
-        'encoder / whole classifier', '',
+        '(`mmvidlm.utils.flops`); accuracies from `SyntheticMotionMetric`; '
+        'UP: updated (trained) parameters, visual encoder / whole '
+        'classifier', '',
         '| method | family | appearance acc (%) | direction acc (%) | '
         'translation dir. (%) | rotation dir. (%) | motion acc (%) | '
         'overall acc (%) | GFLOPs | UP visual (K) | UP all (K) |',
