@@ -9,9 +9,10 @@ compressive method (InTI) should grow more slowly than naive adaptation.
 Rounds: in a warm-up round every (method, frames) encoder is built, its
 GFLOPs counted and its peak memory measured over one untimed forward pass
 (which also builds the kernels for the shape). Each timed round then
-rebuilds the encoders of one clip length at a time, times each once and frees them, so
-that at most one clip length's models are in memory (20 ViT-B encoders
-would not fit a small machine) and every round sees every configuration.
+rebuilds the encoders of one clip length at a time, times each once and
+frees them, so that at most one clip length's models are in memory (20
+ViT-B encoders would not fit a small machine) and every round sees every
+configuration.
 
 Peak memory, two measures:
 
