@@ -70,7 +70,7 @@ def test_compare_methods_writes_table(run_tool, tmp_path):
     assert 'same interleaved rounds' in text
     for row in rows[1:]:
         utilisation = row.split('|')[-2].strip()
-        assert utilisation == 'unstable load' or \
+        assert utilisation == 'n/a (> peak)' or \
             0 < int(utilisation.rstrip('%')) <= 100, row
 
 

@@ -438,8 +438,9 @@ class MatmulBenchmark:
 def flop_utilisation(gflops: float, clips_per_s: float,
                      peak_tflops: float) -> Optional[float]:
     """Share of the measured matmul peak a model achieves, or None when it
-    exceeds 1: the peak was then measured under a lighter load than the
-    model (impossible otherwise), and no figure is better than a wrong one.
+    exceeds 1: the reference matmul was then slower than the model's own
+    products (a load change between their turns, or a matrix size below
+    the device's best), and no figure is better than an impossible one.
 
     Args:
         gflops (float): Multiply-adds (G) of one clip.

@@ -176,7 +176,7 @@ def render(rows, missing, info, args, batch_size, amp, load_before,
         res, cfg = row['result'], row['method'].config
         gf = row['gflops']
         util = flop_utilisation(gf, res.clips_per_s, peak_tflops)
-        util = 'unstable load' if util is None else f'{util:.0%}'
+        util = 'n/a (> peak)' if util is None else f'{util:.0%}'
         lat_ratio = f'{res.latency_ms / naive.latency_ms:.3f}' if naive \
             else 'n/a'
         thr_ratio = f'{res.clips_per_s / naive.clips_per_s:.3f}' if naive \
@@ -191,9 +191,11 @@ def render(rows, missing, info, args, batch_size, amp, load_before,
                      ' |' * 8)
     lines += [
         '', 'FLOP utilisation = 2 × GFLOPs (multiply-adds) × clips/s / '
-        'dense matmul throughput measured in the same rounds; '
-        '"unstable load" where that exceeds 100 % (the load changed between '
-        'the model\'s turn and the matmul\'s).', '', '## Targets', ''
+        'dense matmul throughput measured in the same rounds; "n/a (> '
+        'peak)" where that exceeds 100 %: the reference matmul was slower '
+        'than the model\'s own products in those rounds (a load change, '
+        'or a matrix size below the device\'s best).', '', '## Targets',
+        ''
     ]
     for name, ref, metric, bound, device in TARGETS:
         if name not in by_name or ref not in by_name or device != args.device:
