@@ -12,7 +12,9 @@ default_hooks = dict(
     sync_buffers=dict(type='SyncBuffersHook'),
     # action='skip' drops a step with a NaN/inf loss instead of stopping
     non_finite_loss=dict(type='NonFiniteLossHook', action='stop'),
-    skipped_videos=dict(type='SkippedVideosHook'))
+    skipped_videos=dict(type='SkippedVideosHook'),
+    # what the model trains (set when it is built), logged at the start
+    param_report=dict(type='ParamReportHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -4,16 +4,15 @@ import mmaction.engine  # noqa: F401,E402  (MMAction2's hooks, optimizers)
 import mmaction.visualization  # noqa: F401,E402  (ActionVisualizer)
 
 from .hooks import (AtomicLocalBackend, MainProcessLoggerHook,  # noqa: E402
-                    NonFiniteLossHook, SafeCheckpointHook, SkippedVideosHook,
-                    atomic_write)
+                    NonFiniteLossHook, ParamReportHook, SafeCheckpointHook,
+                    SkippedVideosHook, atomic_write)
 from .loops import EpochBasedTrainLoop  # noqa: E402
 from .model_wrappers import CPUDistributedDataParallel  # noqa: E402
-from .optimizers import TrainableParamsOptimWrapperConstructor  # noqa: E402
 from .retrieval_loops import RetrievalTestLoop, RetrievalValLoop  # noqa: E402
 
 __all__ = [
     'AtomicLocalBackend', 'CPUDistributedDataParallel', 'EpochBasedTrainLoop',
-    'MainProcessLoggerHook', 'NonFiniteLossHook', 'RetrievalTestLoop',
-    'RetrievalValLoop', 'SafeCheckpointHook', 'SkippedVideosHook',
-    'TrainableParamsOptimWrapperConstructor', 'atomic_write'
+    'MainProcessLoggerHook', 'NonFiniteLossHook', 'ParamReportHook',
+    'RetrievalTestLoop', 'RetrievalValLoop', 'SafeCheckpointHook',
+    'SkippedVideosHook', 'atomic_write'
 ]

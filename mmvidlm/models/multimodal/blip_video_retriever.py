@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModel
 
 from mmvidlm.registry import MODELS
+from ..utils.trainable import TrainableMixin
 
 
 def gather_with_local_grad(x: torch.Tensor) -> torch.Tensor:
@@ -21,7 +22,7 @@ def gather_with_local_grad(x: torch.Tensor) -> torch.Tensor:
 
 
 @MODELS.register_module()
-class BlipVideoRetriever(BaseModel):
+class BlipVideoRetriever(TrainableMixin, BaseModel):
     """BLIP's text-video retrieval model: video and text embeddings, ITC.
 
     The video embedding is the mean over frames of the video encoder's
@@ -58,8 +59,20 @@ class BlipVideoRetriever(BaseModel):
         temperature (float): Initial temperature. Defaults to 0.07.
         itm_topk (int): Candidates per query re-ranked by ITM at test time;
             0 ranks by ITC alone. Needs ``multimodal_head``. Defaults to 0.
+        trainable (Sequence[str], optional): What trains outside the video
+            encoder (which has its own ``trainable``); the rest is frozen
+            when the model is built. Groups: ``'lp'`` (``vision_neck``),
+            ``'lh'`` (``text_neck``), ``'itc'`` (the temperature), ``'itm'``
+            (the ITM head), or paths of submodules (see
+            :class:`~mmvidlm.models.utils.TrainableMixin`). None trains
+            everything. Defaults to None.
         init_cfg (dict, optional): Initialisation.
     """
+    trainable_aliases = dict(
+        lp=('vision_neck', ),
+        lh=('text_neck', ),
+        itc=('temp', ),
+        itm=('multimodal_head', ))
 
     def __init__(self,
                  backbone: dict,
@@ -70,6 +83,7 @@ class BlipVideoRetriever(BaseModel):
                  multimodal_head: Optional[dict] = None,
                  temperature: float = 0.07,
                  itm_topk: int = 0,
+                 trainable: Optional[Sequence[str]] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
@@ -86,6 +100,7 @@ class BlipVideoRetriever(BaseModel):
             self.multimodal_head = MODELS.build(multimodal_head)
         self.temp = nn.Parameter(torch.tensor(float(temperature)))
         self.itm_topk = itm_topk
+        self.apply_trainable(trainable)
 
     @property
     def tokenizer(self):

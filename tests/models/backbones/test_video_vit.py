@@ -81,19 +81,23 @@ def test_arch_and_out_type_errors():
 
 
 def test_layer_cfgs_type_override(calls):
-    model = tiny_vit(layer_cfgs=[
-        dict(),
-        dict(type='CallRecorder', name='layer2'),
-        dict()
-    ])
+    model = tiny_vit(
+        layer_cfgs=dict(type='CallRecorder', name='layer2', layers=[1]))
     assert type(model.layers[0]).__name__ == 'VideoTransformerLayer'
     assert isinstance(model.layers[1], CallRecorder)
     # Every layer config gets the ViT's sizes, whatever its type.
     assert model.layers[1].kwargs['embed_dims'] == 32
     model(torch.randn(1, 3, 4, 32, 32))
     assert calls == ['layer2']
-    with pytest.raises(ValueError, match='2 entries for 3 layers'):
-        tiny_vit(layer_cfgs=[dict(), dict()])
+    with pytest.raises(ValueError, match='3 layers, indexed 0..2'):
+        tiny_vit(layer_cfgs=[dict(), dict(type='CallRecorder', layers=[3])])
+    # later overrides win, an override without `layers` is for all layers
+    model = tiny_vit(layer_cfgs=[
+        dict(type='CallRecorder', name='all'),
+        dict(name='last', layers=[-1])
+    ])
+    assert [layer.name for layer in model.layers] == \
+        ['all', 'all', 'last']
 
 
 def test_between_block_cfgs_after_block_k(calls):
