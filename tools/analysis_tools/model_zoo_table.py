@@ -7,13 +7,12 @@ For every config under ``configs/`` (one table per folder): its initial
 weights (``init_cfg``), frames x resolution, the video encoder's GFLOPs
 (multiply-adds of one view, attention included: ``mmvidlm.utils.flops``, as
 ``get_flops.py``) and parameters, the updated parameters (UP) of the video
-encoder for configs that train only part of it (the freezing of
-``count_params.py``), and the paper's reported numbers. Models are built on
+encoder for configs that train only part of it (read from the built
+encoder: its ``trainable`` spec), and the paper's reported numbers. Models are built on
 the meta device: nothing is computed or downloaded. ``--write`` replaces the
 generated part of model_zoo.md; otherwise the tables are printed.
 """
 import argparse
-import importlib.util
 import os.path as osp
 import re
 from glob import glob
@@ -148,15 +147,6 @@ REPORTED['peft/plain_blip-b_msrvtt-retrieval'] = (
     f'{_RET} 46.1 / 70.1 / 79.6 (TM Tab. 3, PF without TM)')
 
 
-def _load_tool(name: str):
-    """A module of tools/analysis_tools (they are scripts, not a package)."""
-    path = osp.join(REPO_ROOT, 'tools', 'analysis_tools', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _format(gflops: float) -> str:
     return f'{gflops:.1f}' if gflops >= 1 else f'{gflops:.3f}'  # demos
 
@@ -174,7 +164,6 @@ def initial_weights(cfg: Config) -> str:
 def measure(cfg: Config) -> dict:
     """GFLOPs and parameters of the video encoder, and UP if the config
     trains only part of it."""
-    from mmvidlm.models.utils import updated_params
     from mmvidlm.registry import MODELS
     from mmvidlm.utils.flops import count_macs, count_params
     backbone_cfg = dict(cfg.model.backbone, init_cfg=None)
@@ -186,30 +175,9 @@ def measure(cfg: Config) -> dict:
         frames=f'{T} × {size}²',
         gflops=_format(count_macs(backbone, clip) / 1e9),
         params=f'{count_params(backbone) / 1e6:.2f}')
-    optim_wrapper = cfg.get('optim_wrapper', {})
-    trainable = optim_wrapper.get('paramwise_cfg', {}).get('trainable', {})
-    # The video encoder's groups (the text parts need the tokenizer files).
-    visual = {
-        group: [patterns] if isinstance(patterns, str) else patterns
-        for group, patterns in trainable.items()
-    }
-    visual = {
-        group: patterns
-        for group, patterns in visual.items()
-        if all(p.lstrip('^').startswith('backbone') for p in patterns)
-    }
-    if trainable and not visual:
-        row['up'] = '0.00'
-    elif trainable:
-        encoder_cfg = Config(
-            dict(
-                model=dict(backbone=backbone_cfg),
-                optim_wrapper=dict(
-                    optim_wrapper,
-                    paramwise_cfg=dict(
-                        optim_wrapper['paramwise_cfg'], trainable=visual))))
-        encoder = _load_tool('count_params').build_frozen_model(encoder_cfg)
-        row['up'] = f'{updated_params(encoder)["backbone"][1] / 1e6:.2f}'
+    if backbone.trainable is not None:  # the encoder trains part of it
+        up = sum(p.numel() for p in backbone.parameters() if p.requires_grad)
+        row['up'] = f'{up / 1e6:.2f}'
     return row
 
 

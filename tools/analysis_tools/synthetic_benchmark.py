@@ -74,8 +74,6 @@ TEMPLATE = 'configs/demo/naive_vit-tiny_8x32_synthetic-motion.py'
 #: The InTI family's insertion points on the 4-layer tiny ViT (the ViT-B
 #: configs insert after blocks 5 and 9 of 12).
 TINY_INTI = dict(inti_layers=(2, 3))
-#: The last layer of the tiny ViT, where token mixing goes.
-LAST_LAYER = dict(visual=[r'backbone\.layers\.3\.'])
 BLIP_ENCODERS = 'configs/_base_/models/blip_encoders/'
 
 
@@ -83,17 +81,15 @@ class SyntheticMethod(NamedTuple):
     """A method of the benchmark: its config and the tiny overrides.
 
     The backbone of ``config`` is built with :data:`TINY` and ``backbone``
-    merged over it. The trained parameters are the config's
-    (``optim_wrapper.paramwise_cfg.trainable``, everything if it has none)
-    unless ``trainable`` replaces them (layer indices of ViT-B do not exist
-    in the tiny ViT); the head is always trained. Head, data, optimizer and
-    budget are the benchmark's, the same for every method.
+    merged over it; the trained parameters are the backbone's
+    (its ``trainable`` spec, set when it is built, everything without one)
+    and the head. Head, data, optimizer and budget are the benchmark's, the
+    same for every method.
     """
     name: str
     family: str
     config: str
     backbone: dict = {}
-    trainable: Optional[dict] = None
 
 
 METHODS = (
@@ -109,14 +105,12 @@ METHODS = (
                                         ('ConvPooling', 'convpooling'),
                                         ('ToMe', 'tome'), ('STA', 'sta'))),
     SyntheticMethod('token mixing (partial FT)', 'token mixing',
-                    BLIP_ENCODERS + 'tokenmix_vit-b16.py',
-                    dict(token_mix_layers=[3]), LAST_LAYER),
+                    BLIP_ENCODERS + 'tokenmix_vit-b16.py'),
     SyntheticMethod('token mixing (full FT)', 'token mixing',
                     BLIP_ENCODERS + 'tokenmix_vit-b16.py',
-                    dict(token_mix_layers=[3]),
-                    dict(visual=[r'backbone\.'])),
+                    dict(trainable=None)),
     SyntheticMethod('last layer (partial FT, no mixing)', 'PEFT',
-                    BLIP_ENCODERS + 'plain_vit-b16.py', {}, LAST_LAYER),
+                    BLIP_ENCODERS + 'plain_vit-b16.py'),
     SyntheticMethod('ViViT (full FT)', 'PEFT',
                     BLIP_ENCODERS + 'vivit_vit-b16.py'),
     SyntheticMethod('temporal FT', 'PEFT',
@@ -283,12 +277,6 @@ def build_classifier(method: SyntheticMethod, pretrained: Optional[str],
     model.init_weights()
     optim_cfg = copy.deepcopy(template.optim_wrapper)
     optim_cfg.optimizer.lr = lr
-    trainable = method.trainable or cfg.get('optim_wrapper', {}).get(
-        'paramwise_cfg', {}).get('trainable')
-    if trainable:
-        optim_cfg.constructor = 'TrainableParamsOptimWrapperConstructor'
-        optim_cfg.paramwise_cfg = dict(
-            trainable=dict(copy.deepcopy(trainable), head=[r'cls_head\.']))
     optim_wrapper = build_optim_wrapper(model, optim_cfg)
     warmup = max(iters // 10, 1)
     schedulers = [
