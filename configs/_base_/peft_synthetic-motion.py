@@ -1,8 +1,9 @@
 # What the tiny PEFT classifiers on the synthetic motion videos share
 # (configs/peft/*_synthetic-motion.py): data, schedule, runtime, and the
-# Recognizer3D parts as variables. MMEngine refuses two bases that both set
-# `model` or `optim_wrapper`; the encoder config (blip_encoders/) sets them,
-# so this file names the rest and each experiment config assembles it.
+# Recognizer3D parts as a variable. MMEngine refuses two bases that both set
+# `model`; the encoder config (blip_encoders/) sets it (with what the encoder
+# trains), so each experiment config assembles the recognizer from this one.
+# The classification head always trains.
 _base_ = ['./datasets/synthetic_motion.py', './default_runtime.py']
 
 # A ViT as narrow as 'tiny' but 12 layers deep, so that the encoder configs'
@@ -31,11 +32,8 @@ recognizer = dict(
         mean=[122.771, 116.746, 104.094],
         std=[68.5, 66.632, 70.323],
         format_shape='NCTHW'))
-optimizer = dict(type='AdamW', lr=1e-3, weight_decay=0.05)
-# What the encoder config trains, plus the classification head.
-optim_wrapper_with_head = dict(
-    optimizer=optimizer,
-    paramwise_cfg=dict(trainable=dict(head=[r'cls_head\.'])))
+optim_wrapper = dict(
+    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05))
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12, val_interval=4)
 val_cfg = dict(type='ValLoop')

@@ -9,6 +9,3 @@ _base_ = [
     '../_base_/default_runtime.py'
 ]
 model = _base_.blip_caption_model
-optim_wrapper = dict(
-    **_base_.blip_finetune_optim,
-    paramwise_cfg=dict(trainable=_base_.blip_caption_trainable))

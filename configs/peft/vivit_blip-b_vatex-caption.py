@@ -8,6 +8,4 @@ _base_ = [
     '../_base_/schedules/adamw_blip-video_5e.py',
     '../_base_/default_runtime.py'
 ]
-model = _base_.blip_caption_model
-optim_wrapper = dict(
-    **_base_.blip_finetune_optim)
+model = dict(_base_.blip_caption_model, trainable=None)  # everything trains

@@ -9,11 +9,7 @@ _base_ = [
     '../_base_/default_runtime.py'
 ]
 model = dict(
-    **_base_.blip_retrieval_model, backbone=dict(token_mix_layers=[23]))
-optim_wrapper = dict(
-    **_base_.blip_finetune_optim,
-    constructor='TrainableParamsOptimWrapperConstructor',
-    paramwise_cfg=dict(
-        trainable=dict(
-            visual=[r'backbone\.layers\.23\.'],
-            **_base_.blip_retrieval_trainable)))
+    **_base_.blip_retrieval_model,
+    backbone=dict(
+        layer_cfgs=dict(type='TokenMixLayer', layers=[-1]),
+        trainable=['TokenMixLayer']))

@@ -17,7 +17,7 @@ Protocol, for each seed:
    and pre-training budget);
 2. every method builds the backbone of its config (``METHODS``) at the
    tiny size, loads that checkpoint (``init_cfg``; new modules keep their own initialisation),
-   freezes what the method freezes (``TrainableParamsOptimWrapperConstructor``)
+   freezes what the method freezes (the backbone's ``trainable`` spec)
    and is fine-tuned as a ``Recognizer3D`` with the same budget;
 3. accuracy on the validation videos, split into appearance and motion
    classes (``mmvidlm.datasets.APPEARANCE_CLASSES`` / ``MOTION_CLASSES``),

@@ -1,9 +1,10 @@
 # BLIP ViT-B/16 video captioner, all but the video encoder: the frames' tokens
 # feed BLIP's text decoder through the visual projection. An experiment config
 # inherits an encoder base (blip_encoders/*.py, which sets model.backbone)
-# next to this file and sets `model = _base_.blip_caption_model`; the visual
-# projection (LP) and the language head (LH) are trained
-# (`blip_caption_trainable`), the encoder base adds its own trainable group.
+# next to this file and sets `model = _base_.blip_caption_model`; outside the
+# encoder (whose base says what it trains) the visual projection (LP) and the
+# language head (LH; BertOnlyMLMHead, its output matrix is tied to the word
+# embeddings, which stay frozen) are trained.
 _base_ = ['./blip_text_bert-base.py']
 blip_caption_checkpoint = ('https://storage.googleapis.com/'
                            'sfr-vision-language-research/BLIP/models/'
@@ -22,10 +23,5 @@ blip_caption_model = dict(
     prompt='a picture of ',
     generation_cfg=dict(
         num_beams=3, max_length=20, min_length=5, repetition_penalty=1.0),
+    trainable=['lp', 'lh'],
     init_cfg=dict(type='Pretrained', checkpoint=blip_caption_checkpoint))
-
-blip_caption_trainable = dict(
-    lp=[r'vision_proj\.'],
-    # BertOnlyMLMHead; its output matrix is tied to (and trained
-    # with) the word embeddings, which stay frozen.
-    lh=[r'seq_gen_head\.decoder\.cls\.'])

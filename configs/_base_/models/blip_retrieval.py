@@ -1,9 +1,9 @@
 # BLIP ViT-B/16 text-video retriever, all but the video encoder: mean of the
 # frames' [CLS] tokens vs BLIP's text encoder, contrastive (ITC) loss. An
 # experiment config inherits an encoder base (blip_encoders/*.py) next to
-# this file and sets `model = _base_.blip_retrieval_model`. Trained
-# (`blip_retrieval_trainable`): the visual projection (LP; BLIP's vision_proj,
-# MMPretrain's vision_neck), the text projection and the temperature.
+# this file and sets `model = _base_.blip_retrieval_model`. Trained outside
+# the encoder: the visual projection (LP; BLIP's vision_proj, MMPretrain's
+# vision_neck), the text projection and the temperature.
 _base_ = ['./blip_text_bert-base.py']
 blip_retrieval_checkpoint = ('https://storage.googleapis.com/'
                              'sfr-vision-language-research/BLIP/models/'
@@ -27,9 +27,5 @@ blip_retrieval_model = dict(
         max_txt_len=35,
         padding='max_length'),
     temperature=0.07,
+    trainable=['lp', 'lh', 'itc'],
     init_cfg=dict(type='Pretrained', checkpoint=blip_retrieval_checkpoint))
-
-blip_retrieval_trainable = dict(
-    lp=[r'vision_neck\.'],
-    lh=[r'text_neck\.'],
-    itc=[r'temp$'])

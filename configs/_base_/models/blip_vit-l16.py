@@ -2,12 +2,11 @@
 # see blip_vit-b16.py. BLIP trains its ViT-L with stochastic depth 0.1.
 model = dict(
     backbone=dict(
-        type='TokenMixViT',
+        type='VideoViT',
         arch='l',
         img_size=224,
         patch_size=16,
         num_frames=8,
-        token_mix_layers=[],
         drop_path_rate=0.1,
         pre_norm=False,
         act_cfg=dict(type='GELU'),

@@ -91,9 +91,8 @@ class TrainableMixin:
             for path in paths:
                 head, *rest = path.split('.')
                 for obj in self.select(head):
-                    obj = _follow(obj, rest)
-                    if obj is not None and id(obj) in names:
-                        prefixes.append(names[id(obj)])
+                    prefixes.extend(names[id(o)] for o in _follow(obj, rest)
+                                    if id(o) in names)
             self._prefix_cache[entry] = prefixes
         return self._prefix_cache[entry]
 
@@ -107,8 +106,7 @@ class TrainableMixin:
         Returns:
             list: Modules or parameters (empty if none).
         """
-        obj = _follow(self, [head])
-        return [] if obj is None else [obj]
+        return _follow(self, [head])
 
     def train(self, mode: bool = True):
         """Set training mode, keeping frozen parts in eval mode."""
@@ -119,21 +117,24 @@ class TrainableMixin:
         return self
 
 
-def _follow(obj, path: Sequence[str]):
-    """``obj.a.b`` for path ``['a', 'b']``; integer components index
-    (negative too); None when the path does not exist."""
+def _follow(obj, path: Sequence[str]) -> list:
+    """``[obj.a.b]`` for path ``['a', 'b']``: integer components index a
+    list (negative too), other components of a list apply to each of its
+    modules (``layers.ln1``); what does not exist is left out."""
+    objs = [obj]
     for key in path:
-        if isinstance(obj, (nn.ModuleList, nn.Sequential)) and \
-                key.lstrip('-').isdigit():
-            index = int(key)
-            if not -len(obj) <= index < len(obj):
-                return None
-            obj = obj[index]
-        elif isinstance(obj, nn.Module):
-            obj = getattr(obj, key, None)
-        else:
-            return None
-    return obj if isinstance(obj, (nn.Module, nn.Parameter)) else None
+        found = []
+        for obj in objs:
+            is_list = isinstance(obj, (nn.ModuleList, nn.Sequential))
+            if is_list and key.lstrip('-').isdigit():
+                if -len(obj) <= int(key) < len(obj):
+                    found.append(obj[int(key)])
+            elif is_list:
+                found.extend(getattr(m, key, None) for m in obj)
+            elif isinstance(obj, nn.Module):
+                found.append(getattr(obj, key, None))
+        objs = [o for o in found if o is not None]
+    return [o for o in objs if isinstance(o, (nn.Module, nn.Parameter))]
 
 
 def _frozen_parts(module: nn.Module) -> Iterator[nn.Module]:

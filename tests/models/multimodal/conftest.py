@@ -25,12 +25,12 @@ TINY_MED_CONFIG = dict(
     encoder_width=64,
     add_cross_attention=True)
 TINY_BACKBONE = dict(
-    type='TokenMixViT',
+    type='VideoViT',
     arch='tiny',
     img_size=32,
     patch_size=8,
     num_frames=4,
-    token_mix_layers=[-1],
+    layer_cfgs=dict(type='TokenMixLayer', layers=[-1]),
     pre_norm=False,
     act_cfg=dict(type='GELU'),
     norm_cfg=dict(type='LN', eps=1e-6),
