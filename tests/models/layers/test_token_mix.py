@@ -4,7 +4,6 @@ import torch
 from mmpretrain.models.utils import MultiheadAttention
 
 from mmvidlm.models import VideoViT
-from mmvidlm.models.layers import TokenMixAttention
 from mmvidlm.models.layers import (TokenMixAttention, TokenMixLayer,
                                    VideoTransformerLayer)
 
