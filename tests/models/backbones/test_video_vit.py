@@ -191,7 +191,7 @@ def test_custom_init_survives_a_backbone_init_cfg():
 
 
 @MODELS.register_module(force=True)
-class GatedShiftLayer(VideoTransformerLayer):
+class ToyShiftLayer(VideoTransformerLayer):
     """A whole new method in one layer file: a zero-gated shift of the
     tokens from the previous frame before the layer."""
     adapters = ('gate', )
@@ -209,9 +209,9 @@ def test_a_new_method_is_a_layer_type():
     torch.manual_seed(0)
     plain = tiny_vit()
     model = tiny_vit(
-        layer_cfgs=dict(type='GatedShiftLayer', layers=[-1]),
+        layer_cfgs=dict(type='ToyShiftLayer', layers=[-1]),
         trainable=['adapters'])
-    assert isinstance(model.layers[2], GatedShiftLayer)
+    assert isinstance(model.layers[2], ToyShiftLayer)
     # image weights load; the method starts as the image model
     missing, _ = model.load_state_dict(plain.state_dict(), strict=False)
     assert missing == ['layers.2.gate']
@@ -220,7 +220,7 @@ def test_a_new_method_is_a_layer_type():
     # what trains is read from the built model
     assert trainable_groups(model) == {':adapters': ['layers.2.gate']}
     whole = tiny_vit(
-        layer_cfgs=dict(type='GatedShiftLayer', layers=[-1]),
-        trainable=['GatedShiftLayer'])
+        layer_cfgs=dict(type='ToyShiftLayer', layers=[-1]),
+        trainable=['ToyShiftLayer'])
     assert all(n.startswith('layers.2.')
-               for n in trainable_groups(whole)[':GatedShiftLayer'])
+               for n in trainable_groups(whole)[':ToyShiftLayer'])
