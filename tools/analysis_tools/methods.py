@@ -24,8 +24,6 @@ MMACTION_PREFIX = 'mmaction::'
 #: The InTI family's insertion points on the 4-layer tiny ViT (the ViT-B
 #: configs insert after blocks 5 and 9 of 12).
 TINY_INTI = dict(inti_layers=(2, 3))
-#: The last layer of the tiny ViT, where token mixing goes.
-LAST_LAYER = dict(visual=[r'backbone\.layers\.3\.'])
 BLIP_ENCODERS = 'configs/_base_/models/blip_encoders/'
 
 
@@ -42,17 +40,14 @@ class Method(NamedTuple):
             share one encoder: only one of them is timed).
         tiny (dict, optional): Backbone overrides for the synthetic
             benchmark's tiny ViT, merged over its common tiny settings;
-            None if the method is not trained there.
-        trainable (dict, optional): The synthetic benchmark's trainable
-            parameters when the config's (layer indices of ViT-B) do not
-            apply to the tiny ViT.
+            None if the method is not trained there. What trains is the
+            config's (its backbone's ``trainable``) unless overridden here.
     """
     name: str
     family: str
     config: str
     speed: Optional[str] = None
     tiny: Optional[dict] = {}
-    trainable: Optional[dict] = None
 
     @property
     def config_path(self) -> str:
@@ -85,15 +80,12 @@ METHODS = (
                            ('ConvPooling', 'convpooling'), ('ToMe', 'tome'),
                            ('STA', 'sta'))),
     Method('token mixing (partial FT)', 'token mixing',
-           BLIP_ENCODERS + 'tokenmix_vit-b16.py', 'TokenMix ViT-B/16',
-           dict(token_mix_layers=[3]), LAST_LAYER),
+           BLIP_ENCODERS + 'tokenmix_vit-b16.py', 'TokenMix ViT-B/16'),
     Method('token mixing (full FT)', 'token mixing',
            BLIP_ENCODERS + 'tokenmix_vit-b16.py',
-           tiny=dict(token_mix_layers=[3]),
-           trainable=dict(visual=[r'backbone\.'])),
+           tiny=dict(trainable=None)),
     Method('last layer (partial FT, no mixing)', 'PEFT',
-           BLIP_ENCODERS + 'plain_vit-b16.py', 'plain BLIP ViT-B/16',
-           trainable=LAST_LAYER),
+           BLIP_ENCODERS + 'plain_vit-b16.py', 'plain BLIP ViT-B/16'),
     Method('ViViT (full FT)', 'PEFT', BLIP_ENCODERS + 'vivit_vit-b16.py'),
     Method('temporal FT', 'PEFT', BLIP_ENCODERS + 'temporal_ft_vit-b16.py'),
     Method('dual-channel attention', 'PEFT',

@@ -22,8 +22,8 @@ each seed:
    and pre-training budget);
 2. every method (``methods.py``) builds the backbone of its config at the
    tiny size, loads that checkpoint (``init_cfg``; new modules keep their
-   own initialisation), freezes what the method freezes
-   (``TrainableParamsOptimWrapperConstructor``) and is fine-tuned as a
+   own initialisation), freezes what the method freezes (the backbone's
+   ``trainable`` spec; the head always trains) and is fine-tuned as a
    ``Recognizer3D`` with the same budget (``IterBasedTrainLoop``, 10 %
    linear warm-up then cosine);
 3. ``Runner.test`` on the validation videos with
@@ -166,15 +166,7 @@ def build_config(method: Method, seed: int, iters: int,
     if pretrained:
         backbone['init_cfg'] = dict(
             type='Pretrained', checkpoint=pretrained, prefix='backbone.')
-    trainable = method.trainable or method_cfg.get('optim_wrapper', {}).get(
-        'paramwise_cfg', {}).get('trainable')
     optim_wrapper = dict(optimizer=dict(lr=args.lr))
-    if trainable:  # the head is always trained
-        optim_wrapper.update(
-            constructor='TrainableParamsOptimWrapperConstructor',
-            paramwise_cfg=dict(
-                trainable=dict(copy.deepcopy(trainable),
-                               head=[r'cls_head\.'])))
     warmup = max(iters // 10, 1)
     data = dict(
         data_root=args.data_root,
