@@ -1,4 +1,5 @@
-# PEFT benchmark: Adapter (Houlsby),
+# PEFT benchmark: Adapter (the Token Mixing reference's adapter before the
+# attention of every layer),
 # BLIP ViT-B/16, LSMDC text-video retrieval; LP and LH trained too.
 _base_ = [
     '../_base_/models/blip_encoders/adapter_vit-b16.py',

@@ -1,4 +1,5 @@
-# PEFT benchmark: ST-Adapter,
+# PEFT benchmark: ST-Adapter (the Token Mixing reference's dense 3x3x3
+# convolution of width 384),
 # BLIP ViT-B/16, MSVD captioning; LP and LH trained too.
 _base_ = [
     '../_base_/models/blip_encoders/st_adapter_vit-b16.py',

@@ -1,5 +1,5 @@
 # PEFT benchmark: ViViT-style full fine-tuning (4 temporal blocks after the
-# spatial ViT, initialised from its last 4 layers),
+# spatial ViT, initialised from its first 4 layers as the reference does),
 # BLIP ViT-B/16, LSMDC text-video retrieval; everything is trained.
 _base_ = [
     '../_base_/models/blip_encoders/vivit_vit-b16.py',

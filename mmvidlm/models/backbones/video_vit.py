@@ -89,8 +89,13 @@ class VideoViT(TrainableMixin, BaseModule):
             Eq. 4 of Token Mixing), with a zero-initialised temporal position
             embedding and their own final norm ``temporal_ln``. When an
             image checkpoint is loaded, temporal block i is initialised from
-            spatial layer ``L - temporal_layers + i`` and the norm from
+            spatial layer ``temporal_init_layers[i]`` and the norm from
             ``ln1``. Defaults to 0.
+        temporal_init_layers (Sequence[int], optional): The spatial layers
+            (0-based; negative ones count from the end) whose checkpoint
+            weights initialise the temporal blocks, one per block. The Token
+            Mixing reference copies ViT blocks 0-3 (``[0, 1, 2, 3]``). None:
+            the last ``temporal_layers`` layers. Defaults to None.
         global_uniblocks (dict, optional): Config of UniFormerV2's global
             UniBlocks (``GlobalUniBlocks``; ``embed_dims`` and ``num_heads``
             are filled in), which read the outputs of the last blocks and
@@ -155,6 +160,7 @@ class VideoViT(TrainableMixin, BaseModule):
                  layer_cfgs: Union[dict, Sequence[dict]] = dict(),
                  between_block_cfgs: Optional[Dict[int, dict]] = None,
                  temporal_layers: int = 0,
+                 temporal_init_layers: Optional[Sequence[int]] = None,
                  global_uniblocks: Optional[dict] = None,
                  trainable: Optional[Sequence[str]] = None,
                  interpolate_mode: str = 'bicubic',
@@ -198,7 +204,8 @@ class VideoViT(TrainableMixin, BaseModule):
             qkv_bias=qkv_bias,
             norm_cfg=norm_cfg,
             act_cfg=act_cfg)
-        dpr = torch.linspace(0, drop_path_rate, self.num_layers).tolist()
+        dpr = torch.linspace(
+            0, drop_path_rate, self.num_layers, device='cpu').tolist()
         self.layers = ModuleList(
             MODELS.build(self._layer_cfg(override, dpr[i], **layer_kwargs))
             for i, override in enumerate(self._layer_overrides(layer_cfgs)))
@@ -216,6 +223,8 @@ class VideoViT(TrainableMixin, BaseModule):
             self.between_blocks[str(block)] = MODELS.build(cfg)
 
         self._build_temporal_layers(temporal_layers, dpr[-1], layer_kwargs)
+        self.temporal_init_layers = self._temporal_init_layers(
+            temporal_layers, temporal_init_layers)
         self.global_uniblocks = None
         if global_uniblocks is not None:
             self._build_global_uniblocks(global_uniblocks)
@@ -299,6 +308,24 @@ class VideoViT(TrainableMixin, BaseModule):
             self._register_load_state_dict_pre_hook(
                 self._init_temporal_from_spatial)
 
+    def _temporal_init_layers(
+            self, num: int, init_layers: Optional[Sequence[int]]) -> List[int]:
+        """Checked spatial layers that initialise the temporal blocks."""
+        if init_layers is None:
+            return list(range(self.num_layers - num, self.num_layers))
+        if len(init_layers) != num:
+            raise ValueError(
+                f'temporal_init_layers names one spatial layer per temporal '
+                f'block: {num} for temporal_layers={num}, got '
+                f'{list(init_layers)}.')
+        L = self.num_layers
+        for index in init_layers:
+            if not -L <= index < L:
+                raise ValueError(
+                    f'temporal_init_layers: this ViT has {L} layers, indexed '
+                    f'0..{L - 1} (or -{L}..-1), got {index}.')
+        return [index % L for index in init_layers]
+
     def _build_global_uniblocks(self, global_uniblocks: dict) -> None:
         if self.out_type != 'cls_mean':
             raise ValueError("global_uniblocks output a video feature: "
@@ -374,13 +401,13 @@ class VideoViT(TrainableMixin, BaseModule):
 
     def _init_temporal_from_spatial(self, state_dict, prefix, *args,
                                     **kwargs):
-        """Fill the temporal blocks and norm of an image checkpoint from its
-        last spatial layers and final norm (keys the checkpoint lacks)."""
-        first = self.num_layers - len(self.temporal_layers)
+        """Fill the temporal blocks and norm of an image checkpoint from the
+        spatial layers of ``temporal_init_layers`` and the final norm (keys
+        the checkpoint lacks)."""
         sources = {'temporal_ln.': 'ln1.'}
         sources.update({
-            f'temporal_layers.{i}.': f'layers.{first + i}.'
-            for i in range(len(self.temporal_layers))
+            f'temporal_layers.{i}.': f'layers.{src}.'
+            for i, src in enumerate(self.temporal_init_layers)
         })
         for name, src in sources.items():
             for key in list(state_dict):

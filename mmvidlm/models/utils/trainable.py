@@ -5,6 +5,7 @@ MMEngine optimizer constructors suffice and tools read it from the model."""
 from typing import Dict, Iterator, List, Optional, Sequence
 
 import torch.nn as nn
+from mmengine.model import BaseAveragedModel
 
 
 class TrainableMixin:
@@ -63,10 +64,12 @@ class TrainableMixin:
 
     def _owned_param_names(self) -> List[str]:
         """Parameter names (deduplicated, as the optimizer sees them) that
-        no submodule with its own spec owns."""
+        no submodule with its own spec owns, nor an averaged copy (e.g. a
+        momentum encoder, which follows its module and is never trained)."""
         others = [
             name + '.' for name, module in self.named_modules()
-            if name and isinstance(module, TrainableMixin)
+            if name and isinstance(module, (TrainableMixin,
+                                            BaseAveragedModel))
         ]
         return [
             name for name, _ in self.named_parameters()

@@ -29,7 +29,9 @@ TINY_B = dict(
     num_frames=4)
 SMALL_LAYERS = {
     'adapter': dict(bottleneck=8),
-    'st_adapter': dict(adapter_channels=8)
+    'houlsby_adapter': dict(bottleneck=8),
+    'st_adapter': dict(adapter_channels=8),
+    'st_adapter_depthwise': dict(adapter_channels=8)
 }
 #: What each encoder trains, as parameter-name patterns of a 12-layer ViT.
 EXPECTED = {
@@ -38,8 +40,10 @@ EXPECTED = {
     'vivit': r'.',
     'temporal_ft': r'temporal_(layers|pos_embed|ln)',
     'dual_attention': r'layers\.\d+\.(temporal_attn\.|alpha$)',
-    'adapter': r'layers\.\d+\.(attn_adapter|ffn_adapter|ln1|ln2)\.',
+    'adapter': r'layers\.\d+\.attn_adapter\.',
+    'houlsby_adapter': r'layers\.\d+\.(attn_adapter|ffn_adapter|ln1|ln2)\.',
     'st_adapter': r'layers\.\d+\.st_adapter\.',
+    'st_adapter_depthwise': r'layers\.\d+\.st_adapter\.',
     'bitfit': r'.*bias$',
 }
 
@@ -51,10 +55,12 @@ GROUPS = {
     'vivit': ['backbone'],
     'temporal_ft': ['backbone:temporal'],
     'dual_attention': ['backbone:adapters'],
-    'adapter': [
+    'adapter': ['backbone:adapters'],
+    'houlsby_adapter': [
         'backbone:adapters', 'backbone:layers.ln1', 'backbone:layers.ln2'
     ],
     'st_adapter': ['backbone:adapters'],
+    'st_adapter_depthwise': ['backbone:adapters'],
     'bitfit': ['backbone:bias'],
 }
 
@@ -100,7 +106,10 @@ def test_encoder_trains_only_what_its_config_says(name):
     assert {n for names in groups.values() for n in names} == trainable
 
 
-@pytest.mark.parametrize('name', ['adapter', 'st_adapter', 'dual_attention'])
+@pytest.mark.parametrize('name', [
+    'adapter', 'houlsby_adapter', 'st_adapter', 'st_adapter_depthwise',
+    'dual_attention'
+])
 def test_added_modules_start_as_the_image_model(name):
     """Adapters start as the identity and the dual attention at alpha=1:
     with image weights loaded, the encoder computes the image model."""
@@ -118,8 +127,11 @@ def test_added_modules_start_as_the_image_model(name):
     torch.testing.assert_close(model.backbone(x), image(x))
 
 
-def test_temporal_blocks_start_from_the_last_spatial_layers():
-    model = build_encoder('temporal_ft')
+@pytest.mark.parametrize('name', ['temporal_ft', 'vivit'])
+def test_temporal_blocks_start_from_the_first_spatial_layers(name):
+    """As the Token Mixing reference (models/blip.py, load_checkpoint):
+    temporal block i is a copy of ViT block i."""
+    model = build_encoder(name)
     backbone = model.backbone
     image = VideoViT(**TINY_B, pre_norm=False)
     image.init_weights()
@@ -127,7 +139,7 @@ def test_temporal_blocks_start_from_the_last_spatial_layers():
     assert missing == []
     state = backbone.state_dict()
     for i in range(4):
-        for key, value in image.layers[8 + i].state_dict().items():
+        for key, value in image.layers[i].state_dict().items():
             torch.testing.assert_close(state[f'temporal_layers.{i}.{key}'],
                                        value)
     torch.testing.assert_close(state['temporal_ln.weight'],
@@ -176,3 +188,35 @@ def test_temporal_blocks_check_the_number_of_frames():
     model = MODELS.build(dict(type='VideoViT', **TINY_B, temporal_layers=1))
     with pytest.raises(ValueError, match='num_frames=4, got clips of 8'):
         model(torch.randn(1, 3, 8, 32, 32))
+
+
+@pytest.mark.parametrize('init_layers, first', [(None, 8), ([-4, -3, -2, -1],
+                                                             8),
+                                                ([2, 3, 4, 5], 2)])
+def test_temporal_init_layers_choose_the_source_layers(init_layers, first):
+    model = MODELS.build(
+        dict(
+            type='VideoViT',
+            **TINY_B,
+            temporal_layers=4,
+            temporal_init_layers=init_layers))
+    image = VideoViT(**TINY_B)
+    image.init_weights()
+    model.load_state_dict(image.state_dict(), strict=False)
+    for i in range(4):
+        torch.testing.assert_close(model.temporal_layers[i].attn.qkv.weight,
+                                   image.layers[first + i].attn.qkv.weight)
+
+
+@pytest.mark.parametrize('init_layers, match', [
+    ([0, 1, 2], 'one spatial layer per temporal block'),
+    ([0, 1, 2, 12], r'indexed 0\.\.11'),
+])
+def test_temporal_init_layers_are_checked(init_layers, match):
+    with pytest.raises(ValueError, match=match):
+        MODELS.build(
+            dict(
+                type='VideoViT',
+                **TINY_B,
+                temporal_layers=4,
+                temporal_init_layers=init_layers))

@@ -1,0 +1,9 @@
+# Adapter (Houlsby et al. 2019): bottleneck adapters (GELU, width 48) after
+# the attention and the FFN of every layer; the adapters and layer norms are
+# trained. A variant of the Token Mixing benchmark's Adapter
+# (adapter_vit-b16.py).
+_base_ = ['../blip_vit-b16.py']
+model = dict(
+    backbone=dict(
+        layer_cfgs=dict(type='AdapterLayer', bottleneck=48),
+        trainable=['adapters', 'layers.ln1', 'layers.ln2']))

@@ -1,0 +1,11 @@
+# ST-Adapter (Pan et al. 2022) as its own implementation: a depthwise
+# 3D-conv bottleneck (width 384, kernel 3x1x1) on the patch tokens before
+# the attention of every layer; only it is trained. A variant of the Token
+# Mixing benchmark's ST-Adapter (st_adapter_vit-b16.py).
+_base_ = ['../blip_vit-b16.py']
+model = dict(
+    backbone=dict(
+        layer_cfgs=dict(
+            type='STAdapterLayer', adapter_channels=384,
+            kernel_size=(3, 1, 1)),
+        trainable=['adapters']))
