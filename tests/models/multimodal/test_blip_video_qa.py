@@ -1,0 +1,197 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+"""BlipVideoQA on the tiny BLIP: loss, answer ranking and generation."""
+import pytest
+import torch
+
+from .conftest import TINY_BACKBONE, TINY_MED_CONFIG, TOKENIZER, batch
+
+ANSWERS = ['red', 'blue', 'anticlockwise']  # 1, 1 and 4 word pieces
+
+
+def tiny_qa_cfg(**kwargs) -> dict:
+    cfg = dict(
+        type='BlipVideoQA',
+        backbone=TINY_BACKBONE,
+        multimodal_backbone=dict(
+            type='mmpretrain.XBertEncoder', med_config=TINY_MED_CONFIG),
+        head=dict(
+            type='mmpretrain.VQAGenerationHead',
+            decoder=dict(
+                type='mmpretrain.XBertLMHeadDecoder',
+                med_config=TINY_MED_CONFIG)),
+        data_preprocessor=dict(
+            type='VideoTextDataPreprocessor', tokenizer=TOKENIZER,
+            max_txt_len=20),
+        answer_list=ANSWERS,
+        generation_cfg=dict(num_beams=2, max_length=4, min_length=1))
+    cfg.update(kwargs)
+    return cfg
+
+
+@pytest.fixture
+def qa_model(registered):
+    from mmvidlm.registry import MODELS
+    torch.manual_seed(0)
+    return MODELS.build(tiny_qa_cfg()).eval()
+
+
+def qa_batch(model, questions, answers=None):
+    data = batch(questions)
+    for i, sample in enumerate(data['data_samples']):
+        if answers is not None:
+            sample.gt_answer = answers[i]
+    return model.data_preprocessor(data, training=answers is not None)
+
+
+def test_loss_trains_every_part(qa_model):
+    qa_model.train()
+    data = qa_batch(qa_model, ['what color is it', 'which way does it turn'],
+                    [['red'], ['anticlockwise', 'clockwise']])
+    losses = qa_model(**data, mode='loss')
+    assert set(losses) == {'vqa_loss'} and torch.isfinite(losses['vqa_loss'])
+    losses['vqa_loss'].backward()
+    for part in ('backbone', 'multimodal_backbone', 'vqa_head'):
+        assert any(p.grad is not None and p.grad.abs().sum() > 0
+                   for n, p in qa_model.named_parameters()
+                   if n.startswith(part)), part
+
+
+def test_loss_is_weighted_sum_over_answers(qa_model):
+    """BLIP's loss: per answer summed over tokens, x 0.2, / batch size."""
+    data = qa_batch(qa_model, ['what color is it'], [['red', 'blue']])
+    both = qa_model(**data, mode='loss')['vqa_loss']
+    singles = [
+        qa_model(**qa_batch(qa_model, ['what color is it'], [[a]]),
+                 mode='loss')['vqa_loss'] for a in ('red', 'blue')
+    ]
+    torch.testing.assert_close(both, singles[0] + singles[1])
+    # two questions: the mean over the batch
+    pair = qa_batch(qa_model, ['what color is it', 'what color is it'],
+                    [['red'], ['blue']])
+    torch.testing.assert_close(
+        qa_model(**pair, mode='loss')['vqa_loss'],
+        (singles[0] + singles[1]) / 2)
+
+
+def hand_log_likelihoods(model, states, mask):
+    """log p(answer [SEP] | [DEC], question) of each candidate, one decoder
+    call per prefix (no padding, no cache)."""
+    tokenizer = model.tokenizer
+    decoder = model.vqa_head.decoder
+    out = []
+    for answer in ANSWERS:
+        ids = tokenizer(answer).input_ids  # [CLS] pieces [SEP]
+        ids[0] = tokenizer.bos_token_id
+        total = 0.0
+        for t in range(1, len(ids)):
+            logits = decoder(
+                torch.tensor([ids[:t]]),
+                encoder_hidden_states=states,
+                encoder_attention_mask=mask,
+                return_dict=True).logits[0, -1]
+            total += logits.log_softmax(-1)[ids[t]].item()
+        out.append(total)
+    return out
+
+
+def test_rank_picks_the_most_likely_answer(qa_model):
+    torch.manual_seed(1)
+    questions = ['what is it', 'what color is the ball', 'which way']
+    data = qa_batch(qa_model, questions)
+    with torch.no_grad():
+        states = qa_model.encode_question(data['video'], data['text'])
+    mask = data['text']['attention_mask']
+    picked = qa_model.rank_answers(states, mask).tolist()
+    for i in range(len(questions)):
+        length = int(mask[i].sum())
+        with torch.no_grad():
+            scores = hand_log_likelihoods(qa_model, states[i:i + 1, :length],
+                                          mask[i:i + 1, :length])
+        assert picked[i] == max(range(3), key=scores.__getitem__), scores
+    samples = qa_model(**data, mode='predict')
+    assert [s.pred_answer for s in samples] == [ANSWERS[i] for i in picked]
+
+
+def test_rank_scores_only_the_top_first_tokens(qa_model):
+    """k_test=1: the answer with the most probable first word piece."""
+    qa_model.num_ans_candidates = 1
+    data = qa_batch(qa_model, ['what is it', 'which way'])
+    with torch.no_grad():
+        states = qa_model.encode_question(data['video'], data['text'])
+        mask = data['text']['attention_mask']
+        start = torch.full((2, 1), qa_model.tokenizer.bos_token_id)
+        first = qa_model.vqa_head.decoder(
+            start, encoder_hidden_states=states, encoder_attention_mask=mask,
+            return_dict=True).logits[:, 0]
+    first_ids = [qa_model.tokenizer(a).input_ids[1] for a in ANSWERS]
+    expected = first[:, first_ids].argmax(1)
+    assert qa_model.rank_answers(states, mask).tolist() == expected.tolist()
+
+
+def test_generate_answers(registered):
+    from mmvidlm.registry import MODELS
+    torch.manual_seed(0)
+    model = MODELS.build(
+        tiny_qa_cfg(inference_method='generate', answer_list=None)).eval()
+    samples = model(**qa_batch(model, ['what is it', 'which way']),
+                    mode='predict')
+    assert len(samples) == 2
+    for sample in samples:
+        assert isinstance(sample.pred_answer, str)
+        assert len(sample.pred_answer.split()) <= 4  # max_length=4 pieces
+
+
+def test_answer_list_from_json(registered, tmp_path):
+    import json
+
+    from mmvidlm.registry import MODELS
+    path = tmp_path / 'answer_list.json'
+    path.write_text(json.dumps(ANSWERS))
+    model = MODELS.build(tiny_qa_cfg(answer_list=str(path)))
+    assert model.answer_list == ANSWERS
+    assert model.answer_ids.shape[0] == 3
+    assert (model.answer_ids[:, 0] == model.tokenizer.bos_token_id).all()
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(answer_list=None), 'needs `answer_list`'),
+    (dict(answer_list=[]), 'non-empty list'),
+    (dict(answer_list=[1, 2]), 'non-empty list'),
+    (dict(inference_method='beam'), "'rank' or 'generate'"),
+    (dict(backbone=dict(TINY_BACKBONE, out_type='cls_mean')), "out_type"),
+])
+def test_clear_errors(registered, kwargs, match):
+    from mmvidlm.registry import MODELS
+    model_cfg = tiny_qa_cfg(**kwargs)
+    if 'backbone' in kwargs:
+        model = MODELS.build(model_cfg)
+        with pytest.raises(ValueError, match=match):
+            model(**qa_batch(model, ['what is it']), mode='predict')
+        return
+    with pytest.raises(ValueError, match=match):
+        MODELS.build(model_cfg)
+
+
+def test_width_mismatch_is_reported(registered):
+    from mmvidlm.registry import MODELS
+    med = dict(TINY_MED_CONFIG, encoder_width=96)
+    with pytest.raises(ValueError, match='encoder_width=64'):
+        MODELS.build(
+            tiny_qa_cfg(multimodal_backbone=dict(
+                type='mmpretrain.XBertEncoder', med_config=med)))
+
+
+def test_blip_vqa_text_modules_find_their_place(qa_model):
+    """BLIP VQA's text_encoder / text_decoder load into MMPretrain's
+    multimodal_backbone / vqa_head.decoder."""
+    from mmvidlm.models.utils.pretrained import place_components
+    converted = {
+        **{f'text_encoder.{k}': v
+           for k, v in qa_model.multimodal_backbone.state_dict().items()},
+        **{f'text_decoder.{k}': v
+           for k, v in qa_model.vqa_head.decoder.state_dict().items()},
+    }
+    placed = place_components(converted, qa_model)
+    assert set(placed) <= set(qa_model.state_dict())
+    assert any(k.startswith('multimodal_backbone.') for k in placed)
+    assert any(k.startswith('vqa_head.decoder.') for k in placed)
