@@ -36,6 +36,7 @@ def qa_model(registered):
 
 
 def qa_batch(model, questions, answers=None):
+    torch.manual_seed(0)  # the same clips in every call
     data = batch(questions)
     for i, sample in enumerate(data['data_samples']):
         if answers is not None:
@@ -95,7 +96,6 @@ def hand_log_likelihoods(model, states, mask):
 
 
 def test_rank_picks_the_most_likely_answer(qa_model):
-    torch.manual_seed(1)
     questions = ['what is it', 'what color is the ball', 'which way']
     data = qa_batch(qa_model, questions)
     with torch.no_grad():
@@ -112,20 +112,43 @@ def test_rank_picks_the_most_likely_answer(qa_model):
     assert [s.pred_answer for s in samples] == [ANSWERS[i] for i in picked]
 
 
-def test_rank_scores_only_the_top_first_tokens(qa_model):
-    """k_test=1: the answer with the most probable first word piece."""
-    qa_model.num_ans_candidates = 1
-    data = qa_batch(qa_model, ['what is it', 'which way'])
+def test_likelihood_of_padded_candidates(qa_model):
+    """Scores of the padded candidate batch = the hand computation."""
+    from mmvidlm.models.multimodal.blip_video_qa import answer_log_likelihood
+    data = qa_batch(qa_model, ['what color is the ball'])
     with torch.no_grad():
         states = qa_model.encode_question(data['video'], data['text'])
         mask = data['text']['attention_mask']
-        start = torch.full((2, 1), qa_model.tokenizer.bos_token_id)
-        first = qa_model.vqa_head.decoder(
-            start, encoder_hidden_states=states, encoder_attention_mask=mask,
-            return_dict=True).logits[:, 0]
-    first_ids = [qa_model.tokenizer(a).input_ids[1] for a in ANSWERS]
-    expected = first[:, first_ids].argmax(1)
-    assert qa_model.rank_answers(states, mask).tolist() == expected.tolist()
+        logits = qa_model.vqa_head.decoder(
+            qa_model.answer_ids,
+            attention_mask=qa_model.answer_mask,
+            encoder_hidden_states=states.expand(3, -1, -1),
+            encoder_attention_mask=mask.expand(3, -1),
+            return_dict=True).logits
+        expected = hand_log_likelihoods(qa_model, states, mask)
+    assert qa_model.answer_mask.sum(1).tolist() == [3, 3, 6]  # padded
+    torch.testing.assert_close(
+        answer_log_likelihood(logits, qa_model.answer_ids,
+                              qa_model.answer_mask),
+        torch.tensor(expected), rtol=1e-4, atol=1e-4)
+
+
+def test_rank_scores_only_the_top_first_tokens(qa_model):
+    """A large LM-head bias on 'anti' makes it the first piece of every
+    answer: with k_test=1 only 'anticlockwise' is scored and wins; with all
+    three scored, its four later pieces (each improbable next to 'anti')
+    make it the least likely."""
+    anti = qa_model.tokenizer('anticlockwise').input_ids[1]
+    with torch.no_grad():
+        qa_model.vqa_head.decoder.cls.predictions.bias[anti] += 30
+    data = qa_batch(qa_model, ['what is it', 'which way'])
+    with torch.no_grad():
+        states = qa_model.encode_question(data['video'], data['text'])
+    mask = data['text']['attention_mask']
+    qa_model.num_ans_candidates = 1
+    assert qa_model.rank_answers(states, mask).tolist() == [2, 2]
+    qa_model.num_ans_candidates = 3
+    assert 2 not in qa_model.rank_answers(states, mask).tolist()
 
 
 def test_generate_answers(registered):
