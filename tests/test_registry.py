@@ -17,12 +17,12 @@ def test_mmvidlm_module():
 
 
 def test_mmaction_and_mmengine_modules_via_parents():
-    from mmaction.datasets.transforms import DecordInit
+    from mmaction.datasets.transforms import UniformSample
     from mmaction.evaluation import AccMetric
     from mmaction.models import Recognizer3D
     from mmengine.hooks import CheckpointHook
     assert MODELS.get('Recognizer3D') is Recognizer3D
-    assert TRANSFORMS.get('DecordInit') is DecordInit
+    assert TRANSFORMS.get('UniformSample') is UniformSample
     assert METRICS.get('AccMetric') is AccMetric
     assert HOOKS.get('CheckpointHook') is CheckpointHook
 

@@ -12,7 +12,9 @@ default_hooks = dict(
     sync_buffers=dict(type='SyncBuffersHook'),
     # action='skip' drops a step with a NaN/inf loss instead of stopping
     non_finite_loss=dict(type='NonFiniteLossHook', action='stop'),
-    skipped_videos=dict(type='SkippedVideosHook'))
+    skipped_videos=dict(type='SkippedVideosHook'),
+    # cls_head.num_classes against the data sets' classes and labels
+    num_class_check=dict(type='NumClassCheckHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -26,8 +26,7 @@ model = dict(
             type='mmpretrain.XBertLMHeadDecoder', med_config=text_config)),
     data_preprocessor=_base_.tiny_data_preprocessor,
     answer_list=_base_.qa_answer_list,
-    inference_method='rank',
-    generation_cfg=dict(num_beams=3, max_length=4, min_length=1))
+    inference_method='rank')
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=30, val_interval=30)
 optim_wrapper = dict(

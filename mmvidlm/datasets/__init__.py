@@ -9,6 +9,7 @@ from .robust import (AnnotationError, RobustVideoDataset, RobustVideoMixin,
                      VideoReadError, check_caption_annotations,
                      load_json_annotations)
 from .synthetic_dataset import SyntheticVideoDataset
+from .transforms import DecordDecode, DecordInit
 from .caption_dataset import VideoCaptionDataset
 from .retrieval_dataset import VideoRetrievalDataset
 from .qa_dataset import VideoQADataset
@@ -25,5 +26,6 @@ __all__ = [
     'generate_synthetic_videos',
     'AnnotationError',
     'RobustVideoDataset', 'RobustVideoMixin', 'VideoReadError',
-    'check_caption_annotations', 'load_json_annotations'
+    'check_caption_annotations', 'load_json_annotations', 'DecordDecode',
+    'DecordInit'
 ]

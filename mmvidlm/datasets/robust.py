@@ -34,6 +34,7 @@ import json
 import logging
 import multiprocessing
 import os.path as osp
+import re
 from typing import List, Optional, Sequence
 
 from mmaction.datasets import VideoDataset
@@ -141,9 +142,11 @@ class RobustVideoDataset(RobustVideoMixin, VideoDataset):
     The list holds ``"path label"`` per line (``"path l1 l2 ..."`` when
     ``multi_class``); blank lines are ignored. A line without a label, with
     a label that is not an integer or not in ``[0, num_classes)`` raises
-    :class:`AnnotationError` naming the file and line. The number of classes
-    is ``num_classes`` or, if that is not given, the length of the
-    ``classes`` of the meta information.
+    :class:`AnnotationError` naming the file and line, and so does a list
+    without any sample. The number of classes is ``num_classes`` or, if that
+    is not given, the length of the ``classes`` of the meta information;
+    without either, :class:`mmvidlm.engine.NumClassCheckHook` checks the
+    largest label (``largest_label``) against the model's head.
 
     Args:
         max_skipped_videos (int): See :class:`RobustVideoMixin`.
@@ -156,7 +159,10 @@ class RobustVideoDataset(RobustVideoMixin, VideoDataset):
         num_classes = self.num_classes or (len(classes) if classes else None)
         prefix = self.data_prefix.get('video')
         data_list = []
-        for lineno, line in enumerate(list_from_file(self.ann_file), 1):
+        self.largest_label = None  # (label, 'line N'), for NumClassCheckHook
+        # utf-8-sig: a byte-order mark must not end up in the first path
+        lines = list_from_file(self.ann_file, encoding='utf-8-sig')
+        for lineno, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             fields = line.strip().split(self.delimiter)
@@ -168,6 +174,9 @@ class RobustVideoDataset(RobustVideoMixin, VideoDataset):
                 parse_label(field, num_classes, self.ann_file,
                             f'line {lineno}') for field in fields[1:]
             ]
+            if self.largest_label is None or max(
+                    labels) > self.largest_label[0]:
+                self.largest_label = (max(labels), f'line {lineno}')
             filename = fields[0]
             if prefix is not None:
                 filename = osp.join(prefix, filename)
@@ -175,6 +184,10 @@ class RobustVideoDataset(RobustVideoMixin, VideoDataset):
                 dict(
                     filename=filename,
                     label=labels if self.multi_class else labels[0]))
+        if not data_list:
+            raise AnnotationError(
+                self.ann_file, 'all lines',
+                'no samples: the file is empty or holds only blank lines')
         return data_list
 
 
@@ -192,7 +205,7 @@ def parse_label(field, num_classes: Optional[int], ann_file: str,
     Returns:
         int: The label.
     """
-    if isinstance(field, str) and field.strip().lstrip('-').isdigit():
+    if isinstance(field, str) and re.fullmatch(r'-?[0-9]+', field.strip()):
         label = int(field)
     elif isinstance(field, int) and not isinstance(field, bool):
         label = field
@@ -201,21 +214,41 @@ def parse_label(field, num_classes: Optional[int], ann_file: str,
                               f'label {field!r} is not an integer')
     if label < 0 or (num_classes is not None and label >= num_classes):
         bound = f'[0, {num_classes})' if num_classes is not None else '>= 0'
-        raise AnnotationError(ann_file, where,
-                              f'unknown label {label}: must be in {bound}')
+        hint = ''
+        if label == num_classes:
+            hint = (' (a 1-based list? Labels count from 0; UCF101\'s '
+                    'official trainlist0N.txt counts from 1: generate the '
+                    'list with MMAction2\'s tools/data/ucf101/'
+                    'generate_videos_filelist.sh)')
+        raise AnnotationError(
+            ann_file, where,
+            f'unknown label {label}: must be in {bound}{hint}')
     return label
 
 
 def load_json_annotations(ann_file: str) -> list:
-    """Read a JSON annotation list; a syntax error names file and line."""
+    """Read a JSON annotation list; a syntax error names file and line, an
+    empty file or list is an error."""
+    text = get_text(ann_file)
+    if not text.strip():
+        raise AnnotationError(ann_file, 'all lines', 'the file is empty')
     try:
-        entries = json.loads(get_text(ann_file))
+        entries = json.loads(text)
     except json.JSONDecodeError as error:
         raise AnnotationError(ann_file, f'line {error.lineno}',
                               f'invalid JSON ({error.msg})') from None
+    if isinstance(entries, dict):
+        raise AnnotationError(
+            ann_file, 'top level',
+            'expected a list of entries, got an object (MMAction2\'s '
+            'VideoTextDataset format, video -> captions?): convert it with '
+            'tools/data/msrvtt/prepare_annotations.py')
     if not isinstance(entries, list):
         raise AnnotationError(ann_file, 'top level',
                               'expected a list of entries')
+    if not entries:
+        raise AnnotationError(ann_file, 'top level',
+                              'the list of entries is empty')
     return entries
 
 

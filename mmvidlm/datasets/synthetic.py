@@ -31,6 +31,8 @@ from typing import Dict, List, Sequence, Tuple
 
 import cv2
 import numpy as np
+from mmengine.logging import print_log
+from mmengine.utils import ProgressBar
 
 #: (shape, motion, is_motion_class)
 CLASSES: Tuple[Tuple[str, str, bool], ...] = (
@@ -275,6 +277,10 @@ def generate_synthetic_videos(root: str,
             with open(meta_path) as f:
                 if json.load(f) == meta:
                     return meta
+        total = len(CLASSES) * sum(num_videos.values())
+        print_log(f'Writing {total} synthetic videos to {root}',
+                  logger='current')
+        progress = ProgressBar(total, file=sys.stdout)
         for split_id, (split, per_class) in enumerate(
                 sorted(num_videos.items())):
             rng = np.random.RandomState([seed, split_id])
@@ -284,6 +290,7 @@ def generate_synthetic_videos(root: str,
                 frames, color = render_clip(label, rng, num_frames, size)
                 name = f'{split}_{index:05d}.mp4'
                 write_video(osp.join(root, 'videos', name), frames)
+                progress.update()
                 lines.append(f'{name} {label}\n')
                 captions.append(
                     dict(video=name, label=label,

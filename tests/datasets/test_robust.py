@@ -98,6 +98,23 @@ def test_testing_never_skips(video_root, name):
         dataset[index]
 
 
+def test_refetching_is_mmengine_s(video_root):
+    """A skipped sample is replaced by BaseDataset's own refetch loop: its
+    ``_rand_another`` draws the index, ``max_refetch`` bounds the draws."""
+    dataset = build(video_root, max_refetch=3)
+    bad = [
+        i for i in range(len(dataset)) if not osp.basename(
+            dataset.get_data_info(i)['filename']).startswith('good')
+    ]
+    with mock.patch.object(dataset, '_rand_another',
+                           side_effect=bad[1:] + bad[:1]) as draw, \
+            mock.patch('mmvidlm.datasets.robust.print_log'):
+        with pytest.raises(Exception, match='after 3'):
+            dataset[bad[0]]
+    assert draw.call_count == 4  # the first index and 3 refetches
+    assert dataset.pop_skipped_count() == 4
+
+
 def test_hook_logs_epoch_count_and_resets(video_root):
     dataset = build(video_root)
     for i in range(len(dataset)):
@@ -121,12 +138,48 @@ def test_hook_logs_epoch_count_and_resets(video_root):
      ('good_0.mp4 cat', "label 'cat' is not an integer"),
      ('good_0.mp4 1.5', "label '1.5' is not an integer"),
      ('good_0.mp4 3', r'unknown label 3: must be in \[0, 3\)'),
-     ('good_0.mp4 -1', 'unknown label -1')])
+     ('good_0.mp4 -1', 'unknown label -1'),
+     ('good_0.mp4 --1', "label '--1' is not an integer"),
+     ('good_0.mp4 \u00b2', "label '\u00b2' is not an integer"),
+     ('good_0.mp4 \u0663', "label '\u0663' is not an integer")])
 def test_annotation_errors_name_file_and_line(tmp_path, line, problem):
     ann = tmp_path / 'list.txt'
     ann.write_text(f'good_1.mp4 0\n\n{line}\n')
     with pytest.raises(AnnotationError, match=f'list.txt, line 3: {problem}'):
         RobustVideoDataset(ann_file=str(ann), pipeline=[], num_classes=3)
+
+
+@pytest.mark.parametrize('text', ['', '\n  \n\t\n'])
+def test_empty_list_names_the_file(tmp_path, text):
+    ann = tmp_path / 'list.txt'
+    ann.write_text(text)
+    with pytest.raises(AnnotationError,
+                       match='list.txt, all lines: no samples: the file is '
+                       'empty or holds only blank lines'):
+        RobustVideoDataset(ann_file=str(ann), pipeline=[], num_classes=3)
+
+
+def test_byte_order_mark_is_not_part_of_the_first_path(tmp_path):
+    ann = tmp_path / 'list.txt'
+    ann.write_bytes('a.mp4 1\nb.mp4 2\n'.encode('utf-8-sig'))
+    dataset = RobustVideoDataset(ann_file=str(ann), pipeline=[],
+                                 data_prefix=dict(video='root'),
+                                 num_classes=3)
+    assert dataset.get_data_info(0)['filename'] == osp.join('root', 'a.mp4')
+
+
+@pytest.mark.parametrize('text, problem', [
+    ('', 'all lines: the file is empty'),
+    (' \n', 'all lines: the file is empty'),
+    ('[]', 'top level: the list of entries is empty'),
+    ('{"video0.mp4": ["a cat"]}', "top level: expected a list of entries, "
+     "got an object \\(MMAction2's VideoTextDataset format"),
+])
+def test_empty_or_foreign_json_names_the_file(tmp_path, text, problem):
+    ann = tmp_path / 'ann.json'
+    ann.write_text(text)
+    with pytest.raises(AnnotationError, match=f'ann.json, {problem}'):
+        load_json_annotations(str(ann))
 
 
 def test_caption_annotation_checks(tmp_path):

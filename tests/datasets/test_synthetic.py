@@ -153,3 +153,9 @@ def test_sampled_clips_are_symmetric_about_the_middle():
     inds = sample.transform(dict(total_frames=NUM_FRAMES,
                                  start_index=0))['frame_inds']
     assert (inds + inds[::-1] == NUM_FRAMES - 1).all()
+
+
+def test_generation_shows_progress(tmp_path, capfd):
+    generate_synthetic_videos(str(tmp_path), dict(train=1), num_frames=4,
+                              size=16)
+    assert '6/6' in capfd.readouterr().out  # MMEngine's progress bar

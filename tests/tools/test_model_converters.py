@@ -1,10 +1,20 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
 """tools/model_converters: upstream checkpoints -> mmvidlm keys."""
+import importlib.util
+import os.path as osp
+
 import pytest
 import torch
 
 from mmvidlm.models import VideoViT
-from mmvidlm.models.utils import convert_checkpoint_file, load_pretrained
+from mmvidlm.models.utils import load_pretrained
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(__file__)))
+_spec = importlib.util.spec_from_file_location(
+    'blip2mmvidlm',
+    osp.join(REPO_ROOT, 'tools', 'model_converters', 'blip2mmvidlm.py'))
+blip2mmvidlm = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(blip2mmvidlm)
 
 transformers = pytest.importorskip('transformers')
 
@@ -40,8 +50,8 @@ def test_clip2mmvidlm(tmp_path, run_tool):
 
 
 def test_blip2mmvidlm(tmp_path, capsys):
-    """In-process (the script is ``convert_checkpoint_file('blip')``): a
-    tool subprocess costs seconds of imports."""
+    """In-process (the script's ``main``): a tool subprocess costs seconds
+    of imports."""
     torch.manual_seed(0)
     hf = transformers.BlipForConditionalGeneration(
         transformers.BlipConfig(vision_config=TINY,
@@ -53,7 +63,7 @@ def test_blip2mmvidlm(tmp_path, capsys):
                                                  num_attention_heads=4)))
     src, dst = tmp_path / 'hf_blip.bin', tmp_path / 'blip.pth'
     torch.save(hf.state_dict(), src)
-    convert_checkpoint_file('blip', [str(src), str(dst)])
+    blip2mmvidlm.main([str(src), str(dst)])
     assert 'Hugging Face BLIP layout' in capsys.readouterr().out
     converted = torch.load(dst, weights_only=True)
     assert {k.split('.')[0] for k in converted} == {'visual', 'text_decoder'}
@@ -69,6 +79,13 @@ def test_wrong_family_is_refused(tmp_path, capsys):
     src = tmp_path / 'hf_clip.bin'
     torch.save(hf.state_dict(), src)
     with pytest.raises(SystemExit):
-        convert_checkpoint_file('blip', [str(src), str(tmp_path / 'x.pth')])
+        blip2mmvidlm.main([str(src), str(tmp_path / 'x.pth')])
     assert 'Hugging Face CLIP layout' in capsys.readouterr().err
     assert not (tmp_path / 'x.pth').exists()
+
+
+def test_library_has_no_command_line():
+    """The converter's command line lives in tools/, not in the package."""
+    import mmvidlm.models.utils.pretrained as pretrained
+    with open(pretrained.__file__) as f:
+        assert 'argparse' not in f.read()

@@ -25,11 +25,10 @@ def parse_args():
         metavar=('T', 'H', 'W'),
         help='input frames and size; defaults to the backbone\'s '
         'num_frames and img_size')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value')
+    parser.add_argument('--cfg-options',
+                        nargs='+',
+                        action=DictAction,
+                        help='override settings of the config, key=value')
     return parser.parse_args()
 
 
@@ -44,22 +43,32 @@ def input_shape(cfg: Config, shape=None) -> tuple:
     return backbone['num_frames'], size, size
 
 
+def count(cfg: Config, shape=None) -> tuple:
+    """(T, H, W), multiply-adds and parameters of ``cfg.model`` for one view.
+
+    Video-text models need no tokenizer here: they build it on first use.
+    """
+    from mmvidlm.registry import MODELS
+    from mmvidlm.utils.flops import count_macs, count_params
+    T, H, W = input_shape(cfg, shape)
+    # Counted on the meta device: shapes only, no compute.
+    model = MODELS.build(cfg.model).eval().to('meta')
+    # Recognisers take (batch, views, C, T, H, W); video-text models take
+    # (batch, C, T, H, W), and their 'tensor' mode runs the video encoder.
+    views = (1, ) if hasattr(model, 'extract_feat') else ()
+    inputs = torch.empty(1, *views, 3, T, H, W, device='meta')
+    return (T, H, W), count_macs(model, inputs,
+                                 mode='tensor'), count_params(model)
+
+
 def main():
     args = parse_args()
-    from mmvidlm.registry import MODELS
     from mmvidlm.utils import register_all_modules
-    from mmvidlm.utils.flops import count_macs, count_params
     register_all_modules()
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
-    T, H, W = input_shape(cfg, args.shape)
-    # Counted on the meta device: shapes only, no compute.
-    model = MODELS.build(cfg.model).eval().to('meta')
-    # (batch, views, C, T, H, W): one view of one clip
-    inputs = torch.empty(1, 1, 3, T, H, W, device='meta')
-    macs = count_macs(model, inputs, mode='tensor')
-    params = count_params(model)
+    (T, H, W), macs, params = count(cfg, args.shape)
     print(f'Input shape: (3, {T}, {H}, {W}), one view')
     print(f'GFLOPs: {macs / 1e9:.2f}  Params: {params / 1e6:.2f}M')
 

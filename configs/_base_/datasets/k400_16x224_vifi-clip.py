@@ -9,6 +9,9 @@ ann_file_train = 'data/kinetics400/kinetics400_train_list_videos.txt'
 ann_file_val = 'data/kinetics400/kinetics400_val_list_videos.txt'
 ann_file_test = 'data/kinetics400/kinetics400_val_list_videos.txt'
 num_frames = 16
+# labels are checked against it when the data set is built, and it against
+# the model's cls_head.num_classes when a run starts (NumClassCheckHook)
+num_classes = 400
 
 file_client_args = dict(io_backend='disk')
 train_pipeline = [
@@ -66,6 +69,7 @@ train_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         ann_file=ann_file_train,
+        num_classes=num_classes,
         data_prefix=dict(video=data_root),
         pipeline=train_pipeline))
 val_dataloader = dict(
@@ -76,6 +80,7 @@ val_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         ann_file=ann_file_val,
+        num_classes=num_classes,
         data_prefix=dict(video=data_root_val),
         pipeline=val_pipeline,
         test_mode=True))
@@ -87,6 +92,7 @@ test_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         ann_file=ann_file_test,
+        num_classes=num_classes,
         data_prefix=dict(video=data_root_val),
         pipeline=test_pipeline,
         test_mode=True))

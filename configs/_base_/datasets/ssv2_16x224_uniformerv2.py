@@ -9,6 +9,9 @@ ann_file_train = 'data/sthv2/sthv2_train_list_videos.txt'
 ann_file_val = 'data/sthv2/sthv2_val_list_videos.txt'
 ann_file_test = 'data/sthv2/sthv2_val_list_videos.txt'
 num_frames = 16
+# labels are checked against it when the data set is built, and it against
+# the model's cls_head.num_classes when a run starts (NumClassCheckHook)
+num_classes = 174
 
 file_client_args = dict(io_backend='disk')
 train_pipeline = [
@@ -55,6 +58,7 @@ train_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         ann_file=ann_file_train,
+        num_classes=num_classes,
         data_prefix=dict(video=data_root),
         pipeline=train_pipeline))
 val_dataloader = dict(
@@ -65,6 +69,7 @@ val_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         ann_file=ann_file_val,
+        num_classes=num_classes,
         data_prefix=dict(video=data_root),
         pipeline=val_pipeline,
         test_mode=True))
@@ -76,6 +81,7 @@ test_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         ann_file=ann_file_test,
+        num_classes=num_classes,
         data_prefix=dict(video=data_root),
         pipeline=test_pipeline,
         test_mode=True))

@@ -25,5 +25,4 @@ blip_vqa_model = dict(
         max_txt_len=35),
     inference_method='rank',
     num_ans_candidates=128,
-    generation_cfg=dict(num_beams=3, max_length=9, min_length=1),
     init_cfg=dict(type='Pretrained', checkpoint=blip_vqa_checkpoint))

@@ -3,9 +3,11 @@ from .checkpoint_hook import (AtomicLocalBackend, SafeCheckpointHook,
                               atomic_write)
 from .logger_hook import MainProcessLoggerHook
 from .non_finite_loss_hook import NonFiniteLossHook
+from .num_class_check_hook import NumClassCheckHook
 from .skipped_videos_hook import SkippedVideosHook
 
 __all__ = [
     'AtomicLocalBackend', 'MainProcessLoggerHook', 'NonFiniteLossHook',
-    'SafeCheckpointHook', 'SkippedVideosHook', 'atomic_write'
+    'NumClassCheckHook', 'SafeCheckpointHook', 'SkippedVideosHook',
+    'atomic_write'
 ]

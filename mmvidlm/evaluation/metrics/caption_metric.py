@@ -15,8 +15,11 @@ def coco_caption_scores(predictions: Dict[str, str],
     """BLEU-1..4, METEOR, ROUGE-L and CIDEr with pycocoevalcap.
 
     Both sides are tokenised by the PTB tokenizer first (Java), exactly as
-    the COCO caption evaluation does. SPICE is left out (it downloads
-    models).
+    the COCO caption evaluation does, and scored by pycocoevalcap's own
+    scorers. SPICE is left out (it downloads models); that is why neither
+    pycocoevalcap's ``COCOEvalCap`` (SPICE is hard-coded in its scorer
+    list) nor MMPretrain's ``COCOCaption`` metric (built on it, and needing
+    a COCO-format annotation file with integer ids) is used.
 
     Args:
         predictions (dict): Video id -> predicted caption.

@@ -5,10 +5,9 @@ from .blip_video_captioner import BlipVideoCaptioner
 from .blip_video_qa import BlipVideoQA
 from .blip_video_retriever import BlipVideoRetriever
 from .data_preprocessor import VideoTextDataPreprocessor
-from .text_generation import generate
 from .tokenizer import BlipTokenizer
 
 __all__ = [
     'BlipTokenizer', 'BlipVideoCaptioner', 'BlipVideoQA', 'BlipVideoRetriever',
-    'VideoTextDataPreprocessor', 'generate'
+    'VideoTextDataPreprocessor'
 ]

@@ -6,7 +6,11 @@ import torch.nn as nn
 from mmengine.model import BaseModel
 
 from mmvidlm.registry import MODELS
-from .text_generation import generate
+
+GENERATION_DEFAULTS = dict(num_beams=3,
+                           max_length=20,
+                           min_length=5,
+                           repetition_penalty=1.0)
 
 
 @MODELS.register_module()
@@ -35,9 +39,9 @@ class BlipVideoCaptioner(BaseModel):
             ``'a picture of '``; not part of the predicted caption.
             Defaults to ``'a picture of '``.
         generation_cfg (dict): ``num_beams`` (1: greedy), ``max_length``
-            and ``min_length`` (new tokens, [SEP] included) and
-            ``repetition_penalty``. See
-            :func:`mmvidlm.models.multimodal.text_generation.generate`.
+            and ``min_length`` (new tokens after the prompt, [SEP]
+            included) and ``repetition_penalty``, passed to MMPretrain's
+            ``SeqGenerationHead.predict`` (Hugging Face's ``generate``).
         init_cfg (dict, optional): Initialisation, e.g.
             ``dict(type='Pretrained', checkpoint=URL)``.
     """
@@ -47,14 +51,10 @@ class BlipVideoCaptioner(BaseModel):
                  decoder_head: dict,
                  data_preprocessor: dict,
                  prompt: str = 'a picture of ',
-                 generation_cfg: dict = dict(
-                     num_beams=3,
-                     max_length=20,
-                     min_length=5,
-                     repetition_penalty=1.0),
+                 generation_cfg: dict = GENERATION_DEFAULTS,
                  init_cfg: Optional[dict] = None):
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.seq_gen_head = MODELS.build(decoder_head)
         visual_dims = self.backbone.embed_dims
@@ -65,18 +65,29 @@ class BlipVideoCaptioner(BaseModel):
             nn.init.eye_(self.vision_proj.weight)
             nn.init.zeros_(self.vision_proj.bias)
         self.prompt = prompt
-        self.generation_cfg = dict(generation_cfg)
-        tokenizer = self.tokenizer
-        prompt_ids = tokenizer(prompt, add_special_tokens=False).input_ids
-        # [DEC] prompt: what every caption starts with.
-        self.register_buffer(
-            'start_ids',
-            torch.tensor([tokenizer.bos_token_id] + prompt_ids),
-            persistent=False)
+        self.generation_cfg = {**GENERATION_DEFAULTS, **generation_cfg}
+        cfg = self.generation_cfg
+        if (cfg['num_beams'] < 1 or cfg['max_length'] < 1
+                or cfg['min_length'] > cfg['max_length']):
+            raise ValueError(
+                'generation_cfg needs num_beams >= 1 and 1 <= max_length, '
+                f'min_length <= max_length; got {generation_cfg}.')
+        self._start_ids = None
 
     @property
     def tokenizer(self):
         return self.data_preprocessor.tokenizer
+
+    @property
+    def start_ids(self) -> torch.Tensor:
+        """``[DEC] prompt``: what every caption starts with (tokenised on
+        first use: building the model needs no tokenizer)."""
+        if self._start_ids is None:
+            prompt_ids = self.tokenizer(self.prompt,
+                                        add_special_tokens=False).input_ids
+            self._start_ids = torch.tensor([self.tokenizer.bos_token_id] +
+                                           prompt_ids)
+        return self._start_ids.to(self.vision_proj.weight.device)
 
     def encode_video(self, video: torch.Tensor) -> torch.Tensor:
         """(B, C, T, H, W) clips -> (B, T*N, C') tokens for the decoder."""
@@ -123,29 +134,39 @@ class BlipVideoCaptioner(BaseModel):
         input_ids, attn, labels = self._decoder_inputs(text)
         # SeqGenerationHead's forward takes no text attention mask: the
         # causal mask suffices, as padding only follows the labels' end.
-        return self.seq_gen_head.loss(
-            input_ids=input_ids,
+        return self.seq_gen_head.loss(input_ids=input_ids,
+                                      encoder_hidden_states=visual,
+                                      encoder_attention_mask=visual.new_ones(
+                                          visual.shape[:2], dtype=torch.long),
+                                      labels=labels)
+
+    def generate_tokens(self, video: torch.Tensor) -> torch.Tensor:
+        """(B, L) caption tokens of a batch of clips, after ``[DEC]`` and
+        the prompt; ``[SEP]`` and padding (0) end the shorter ones."""
+        visual = self.encode_video(video)
+        start = self.start_ids.expand(len(visual), -1)
+        cfg = dict(self.generation_cfg)
+        # Hugging Face's lengths count the prompt too.
+        cfg['max_length'] += start.shape[1]
+        cfg['min_length'] += start.shape[1]
+        tokens = self.seq_gen_head.predict(
+            input_ids=start,
             encoder_hidden_states=visual,
-            encoder_attention_mask=visual.new_ones(
-                visual.shape[:2], dtype=torch.long),
-            labels=labels)
+            sep_token_id=self.tokenizer.sep_token_id,
+            pad_token_id=self.tokenizer.pad_token_id,
+            **cfg)
+        return tokens[:, start.shape[1]:]
 
     def generate(self, video: torch.Tensor) -> List[str]:
         """Captions of a batch of clips."""
-        visual = self.encode_video(video)
-        start = self.start_ids.expand(len(visual), -1)
-        tokens = generate(
-            self.seq_gen_head.decoder,
-            start,
-            visual,
-            eos_token_id=self.tokenizer.sep_token_id,
-            **self.generation_cfg)
         return [
-            t.strip() for t in self.tokenizer.batch_decode(
-                tokens, skip_special_tokens=True)
+            t.strip()
+            for t in self.tokenizer.batch_decode(self.generate_tokens(video),
+                                                 skip_special_tokens=True)
         ]
 
-    def predict(self, video: torch.Tensor,
+    def predict(self,
+                video: torch.Tensor,
                 data_samples: Optional[list] = None) -> list:
         """Set ``pred_caption`` of every data sample."""
         from mmaction.structures import ActionDataSample

@@ -7,7 +7,6 @@ import torch.nn as nn
 from mmengine.model import BaseModel
 
 from mmvidlm.registry import MODELS
-from .text_generation import generate
 
 
 def answer_log_likelihood(logits: torch.Tensor, input_ids: torch.Tensor,
@@ -47,7 +46,8 @@ class BlipVideoQA(BaseModel):
       ``answer_list`` whose first token is most probable after ``[DEC]``
       are scored by their log-likelihood under the decoder, the best
       wins (the reference's ``k_test``);
-    * ``inference_method='generate'``: beam search from ``[DEC]``.
+    * ``inference_method='generate'``: the head's beam search from
+      ``[DEC]`` (``num_beams``, at most 10 tokens, as the reference).
 
     The reference (and MMPretrain's ``VQAGenerationHead.predict_rank``)
     rank with the decoder's training loss, whose label smoothing (0.1)
@@ -66,7 +66,8 @@ class BlipVideoQA(BaseModel):
         multimodal_backbone (dict): The question encoder,
             ``mmpretrain.XBertEncoder``.
         head (dict): ``mmpretrain.VQAGenerationHead`` with BLIP's decoder;
-            only its decoder and loss are used.
+            its loss and its generation (``num_beams``) are used, its
+            ``inference_method`` is left at ``'generate'``.
         data_preprocessor (dict): ``VideoTextDataPreprocessor`` config; it
             tokenises the questions (each sample's ``text``) and its
             tokenizer is the model's.
@@ -81,11 +82,6 @@ class BlipVideoQA(BaseModel):
             Defaults to 0.2.
         label_smoothing (float): Label smoothing of the answer loss (that of
             BLIP's decoder). Defaults to 0.1.
-        generation_cfg (dict): ``num_beams``, ``max_length`` and
-            ``min_length`` (new tokens, [SEP] included) of
-            :func:`mmvidlm.models.multimodal.text_generation.generate`.
-            Defaults to the reference's beam search of 3 beams, at most 9
-            new tokens, at least one.
         init_cfg (dict, optional): Initialisation, e.g.
             ``dict(type='Pretrained', checkpoint=URL)``.
     """
@@ -100,8 +96,6 @@ class BlipVideoQA(BaseModel):
                  num_ans_candidates: int = 128,
                  answer_weight: float = 0.2,
                  label_smoothing: float = 0.1,
-                 generation_cfg: dict = dict(
-                     num_beams=3, max_length=9, min_length=1),
                  init_cfg: Optional[dict] = None):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
@@ -129,7 +123,6 @@ class BlipVideoQA(BaseModel):
         self.inference_method = inference_method
         self.num_ans_candidates = num_ans_candidates
         self.answer_weight = answer_weight
-        self.generation_cfg = dict(generation_cfg)
         self.answer_list = self._load_answer_list(answer_list)
         if inference_method == 'rank' and not self.answer_list:
             raise ValueError("inference_method='rank' needs `answer_list` "
@@ -274,16 +267,13 @@ class BlipVideoQA(BaseModel):
         return topk.gather(1, scores.argmax(dim=1, keepdim=True))[:, 0]
 
     def generate_answers(self, states: torch.Tensor) -> List[str]:
-        """Answers decoded from ``[DEC]`` with beam search."""
-        start = states.new_full((len(states), 1),
-                                self.tokenizer.bos_token_id,
-                                dtype=torch.long)
-        tokens = generate(
-            self.vqa_head.decoder,
-            start,
-            states,
-            eos_token_id=self.tokenizer.sep_token_id,
-            **self.generation_cfg)
+        """Answers decoded from ``[DEC]`` with the head's beam search."""
+        tokens = self.vqa_head.predict_generate(
+            dict(
+                multimodal_embeds=states,
+                bos_token_id=self.tokenizer.bos_token_id,
+                sep_token_id=self.tokenizer.sep_token_id,
+                pad_token_id=self.tokenizer.pad_token_id))
         return [
             t.strip() for t in self.tokenizer.batch_decode(
                 tokens, skip_special_tokens=True)

@@ -5,6 +5,7 @@ import torch
 from mmaction.models import ActionDataPreprocessor
 
 from mmvidlm.registry import MODELS, TOKENIZER
+from .tokenizer import local_tokenizer_folder
 
 #: CLIP's (and BLIP's) image normalisation, in 0-255 RGB.
 BLIP_MEAN = (122.770938, 116.7460125, 104.09373615)
@@ -28,6 +29,9 @@ class VideoTextDataPreprocessor(ActionDataPreprocessor):
         std (Sequence[float]): Pixel std. Defaults to CLIP's.
         tokenizer (dict): Config of the tokenizer, e.g.
             ``dict(type='BlipTokenizer', name_or_path='bert-base-uncased')``.
+            Built when first used, so that tools that only count the
+            encoder (``get_flops.py``, ``count_params.py``) need none; a
+            local ``name_or_path`` that does not exist fails at once.
         max_txt_len (int): Texts are truncated to this many tokens,
             [CLS] and [SEP] included. Defaults to 35.
         padding (str): ``'longest'`` (pad to the batch's longest text) or
@@ -48,9 +52,19 @@ class VideoTextDataPreprocessor(ActionDataPreprocessor):
         if padding not in ('longest', 'max_length'):
             raise ValueError("padding must be 'longest' or 'max_length', "
                              f'got {padding!r}')
-        self.tokenizer = TOKENIZER.build(tokenizer)
+        if 'name_or_path' in tokenizer:
+            local_tokenizer_folder(tokenizer['name_or_path'])
+        self.tokenizer_cfg = tokenizer
+        self._tokenizer = None
         self.max_txt_len = max_txt_len
         self.padding = padding
+
+    @property
+    def tokenizer(self):
+        """The tokenizer, built from ``tokenizer_cfg`` on first use."""
+        if self._tokenizer is None:
+            self._tokenizer = TOKENIZER.build(self.tokenizer_cfg)
+        return self._tokenizer
 
     def tokenize(self, texts: List[str]) -> dict:
         """Tokenise texts into ``input_ids`` and ``attention_mask``.

@@ -2,13 +2,15 @@
 from .checkpoint_convert import (LAYOUTS, NATIVE_LAYOUT, convert_state_dict,
                                  detect_layout)
 from .param_report import param_report, updated_params
-from .pretrained import (PretrainedInit, convert_checkpoint_file,
+from .pretrained import (PretrainedInit, cache_path, convert_checkpoint_file,
                          download_cached, load_pretrained, load_weights,
                          place_components)
+from .torchscript_weights import read_torchscript_weights
 
 __all__ = [
     'LAYOUTS', 'NATIVE_LAYOUT', 'convert_state_dict', 'detect_layout',
-    'PretrainedInit', 'convert_checkpoint_file', 'download_cached',
+    'PretrainedInit', 'cache_path', 'convert_checkpoint_file',
+    'download_cached', 'read_torchscript_weights',
     'load_pretrained', 'load_weights', 'param_report', 'place_components',
     'updated_params'
 ]

@@ -75,6 +75,12 @@ def _transpose(v: torch.Tensor) -> torch.Tensor:
     return v.t()  # nn.Linear (D, C) -> CLIP's projection matrix (C, D)
 
 
+def _conv3d_to_2d(v: torch.Tensor) -> torch.Tensor:
+    # UniFormerV2's patch embedding (C, 3, t, p, p) -> (C, 3, p, p); summed
+    # over t: the same response on a static clip (t = 1 by default).
+    return v.sum(2) if v.ndim == 5 else v
+
+
 def _vit_layer_rules(src: str, dst: str, names: Dict[str, str]) -> list:
     """Rules ``{src}.N.{name}.(weight|bias)`` -> ``{dst}.N.{names[name]}.*``.
 
@@ -89,32 +95,38 @@ def _vit_layer_rules(src: str, dst: str, names: Dict[str, str]) -> list:
     ]
 
 
-# OpenAI CLIP (``clip/model.py``; the ``.pt`` files are TorchScript).
-OPENAI_CLIP = KeyLayout(
-    name='OpenAI CLIP',
-    signature=r'visual\.transformer\.resblocks\.\d+\.attn\.in_proj_weight',
-    family='clip',
-    rules=[
-        KeyRule(r'visual\.conv1\.weight',
-                'visual.patch_embed.projection.weight'),
-        KeyRule(r'visual\.class_embedding', 'visual.cls_token', _cls_token),
-        KeyRule(r'visual\.positional_embedding', 'visual.pos_embed',
+def _openai_clip_rules(src: str, conv_transform=None) -> list:
+    """Rules of OpenAI's ``VisionTransformer`` under the prefix ``src`` (a
+    regex without groups)."""
+    return [
+        KeyRule(rf'{src}conv1\.weight', 'visual.patch_embed.projection.weight',
+                conv_transform),
+        KeyRule(rf'{src}class_embedding', 'visual.cls_token', _cls_token),
+        KeyRule(rf'{src}positional_embedding', 'visual.pos_embed',
                 _pos_embed),
-        KeyRule(r'visual\.ln_pre\.(weight|bias)', r'visual.pre_norm.\1'),
+        KeyRule(rf'{src}ln_pre\.(weight|bias)', r'visual.pre_norm.\1'),
         KeyRule(
-            r'visual\.transformer\.resblocks\.(\d+)\.attn\.'
+            rf'{src}transformer\.resblocks\.(\d+)\.attn\.'
             r'in_proj_(weight|bias)', r'visual.layers.\1.attn.qkv.\2'),
         *_vit_layer_rules(
-            r'visual\.transformer\.resblocks', 'visual.layers', {
+            rf'{src}transformer\.resblocks', 'visual.layers', {
                 'ln_1': 'ln1',
                 'attn.out_proj': 'attn.proj',
                 'ln_2': 'ln2',
                 'mlp.c_fc': 'ffn.layers.0.0',
                 'mlp.c_proj': 'ffn.layers.1',
             }),
-        KeyRule(r'visual\.ln_post\.(weight|bias)', r'visual.ln1.\1'),
-        KeyRule(r'visual\.proj', 'visual_proj.proj'),
-    ])
+        KeyRule(rf'{src}ln_post\.(weight|bias)', r'visual.ln1.\1'),
+        KeyRule(rf'{src}proj', 'visual_proj.proj'),
+    ]
+
+
+# OpenAI CLIP (``clip/model.py``; the ``.pt`` files are TorchScript).
+OPENAI_CLIP = KeyLayout(
+    name='OpenAI CLIP',
+    signature=r'visual\.transformer\.resblocks\.\d+\.attn\.in_proj_weight',
+    family='clip',
+    rules=_openai_clip_rules(r'visual\.'))
 
 # Hugging Face ``CLIPModel`` / ``CLIPVisionModel(WithProjection)``.
 HF_CLIP = KeyLayout(
@@ -171,9 +183,9 @@ SALESFORCE_BLIP = KeyLayout(
                 r'visual\1.ln1.\2'),
     ])
 
-# Hugging Face ``BlipForConditionalGeneration`` / ``BlipForImageTextRetrieval``
-# / ``BlipModel`` (vision tower under ``vision_model.``) or ``BlipVisionModel``.
-# A bare BlipVisionModel has no ``vision_model.`` prefix.
+# Hugging Face ``BlipForConditionalGeneration`` /
+# ``BlipForImageTextRetrieval`` / ``BlipModel`` (vision tower under
+# ``vision_model.``) or ``BlipVisionModel`` (no ``vision_model.`` prefix).
 _HF_BLIP_VISION = r'(?:vision_model\.)?'
 HF_BLIP = KeyLayout(
     name='Hugging Face BLIP',
@@ -205,12 +217,56 @@ HF_BLIP = KeyLayout(
         KeyRule(r'text_projection\.(.+)', r'text_proj.\1'),
     ])
 
-#: Every layout the converters know, in detection order.
+# MMPretrain's BLIP models: ``BlipCaption`` (``visual_encoder``,
+# ``seq_gen_head``) and ``BlipRetrieval`` (``vision_backbone``,
+# ``text_backbone``, ``vision_neck``, ``text_neck``, ``multimodal_head``,
+# momentum copies ``*_m``); the ViT is MMPretrain's, so names are kept.
+MMPRETRAIN_BLIP = KeyLayout(
+    name='MMPretrain BLIP',
+    signature=(r'(?:visual_encoder|vision_backbone)\.layers\.\d+\.attn\.'
+               r'qkv\.weight'),
+    family='blip',
+    rules=[
+        KeyRule(r'(?:visual_encoder|vision_backbone)(_m)?\.(.+)',
+                r'visual\1.\2'),
+        KeyRule(r'seq_gen_head\.decoder\.(.+)', r'text_decoder.\1'),
+        KeyRule(r'text_backbone(_m)?\.(.+)', r'text_encoder\1.\2'),
+        KeyRule(r'vision_neck(_m)?\.(.+)', r'vision_proj\1.\2'),
+        KeyRule(r'text_neck(_m)?\.(.+)', r'text_proj\1.\2'),
+        KeyRule(r'multimodal_head\.fc\.(.+)', r'itm_head.\1'),
+    ])
+
+# MMAction2's UniFormerV2 (``backbone.*`` of a recogniser) and the CLIP
+# visual encoders it starts from (``uniformerv2/clipVisualEncoder/*.pth``,
+# no prefix): OpenAI's names. Its local and global temporal modules
+# (``transformer.resblocks.N.lmhra*``, ``transformer.dec|dpe|...``) are
+# not mapped and are reported as unused.
+MMACTION_UNIFORMERV2 = KeyLayout(
+    name='MMAction2 UniFormerV2',
+    signature=(r'(?:backbone\.)?transformer\.resblocks\.\d+\.attn\.'
+               r'in_proj_weight'),
+    family='clip',
+    rules=_openai_clip_rules(r'(?:backbone\.)?', _conv3d_to_2d))
+
+# MMPretrain's ``ImageClassifier`` (``backbone.*``, e.g. its ViT and its CLIP
+# ViT conversions) and MMAction2 recognisers with such a backbone (mmvidlm's
+# own included): MMPretrain's ViT names, only the prefix changes.
+MMPRETRAIN_VIT = KeyLayout(
+    name='MMPretrain ViT (backbone.*)',
+    signature=r'backbone\.layers\.\d+\.attn\.qkv\.weight',
+    family='clip',
+    rules=[KeyRule(r'backbone\.(.+)', r'visual.\1')])
+
+#: Every layout the converters know, in detection order (OpenAI CLIP's
+#: text tower has UniFormerV2's keys, so OpenAI CLIP comes first).
 LAYOUTS: Dict[str, KeyLayout] = OrderedDict(
     openai_clip=OPENAI_CLIP,
     hf_clip=HF_CLIP,
     salesforce_blip=SALESFORCE_BLIP,
     hf_blip=HF_BLIP,
+    mmpretrain_blip=MMPRETRAIN_BLIP,
+    mmaction_uniformerv2=MMACTION_UNIFORMERV2,
+    mmpretrain_vit=MMPRETRAIN_VIT,
 )
 
 

@@ -4,11 +4,16 @@
 ``init_cfg=dict(type='Pretrained', checkpoint=URL_OR_PATH)`` in an mmvidlm
 config (default scope ``'mmvidlm'``) builds :class:`PretrainedInit`, which
 
-1. reads the file: ``http(s)://`` URLs are downloaded once into torch.hub's
-   cache (``$TORCH_HOME/hub/checkpoints``, where MMEngine caches too; a
-   SHA-256 in the URL, as OpenAI publishes it, is checked), files are loaded
-   with ``weights_only=True``, and TorchScript archives (OpenAI CLIP's
-   ``.pt``) through ``torch.jit.load``;
+1. reads the file: ``http(s)://`` URLs are downloaded once by
+   ``torch.hub.download_url_to_file`` into torch.hub's cache, in a folder
+   named after the URL's hash (``$TORCH_HOME/hub/checkpoints/<hash>/``:
+   Hugging Face names every file ``pytorch_model.bin``, so the base name
+   alone cannot key the cache, as it does in ``torch.hub``'s and MMEngine's
+   loaders); a SHA-256 in the URL, as OpenAI publishes it, is checked.
+   Files are loaded with ``weights_only=True``, ``.safetensors`` files with
+   ``safetensors``, and TorchScript archives (OpenAI CLIP's ``.pt``) are read
+   as data, without running their code
+   (:mod:`~mmvidlm.models.utils.torchscript_weights`);
 2. recognises the layout and converts it
    (:mod:`~mmvidlm.models.utils.checkpoint_convert`);
 3. puts each converted component where the model keeps it
@@ -17,16 +22,19 @@ config (default scope ``'mmvidlm'``) builds :class:`PretrainedInit`, which
    that kept their own initialisation (new modules: InTI, adapters,
    temporal blocks) and of the checkpoint tensors left unused (e.g. CLIP's
    ``visual.proj`` in a recogniser). The position embedding is resized to
-   the model's resolution by :class:`~mmvidlm.models.VideoViT`.
+   the model's resolution by :class:`~mmvidlm.models.VideoViT`;
+5. fails when the checkpoint initialised less than
+   :data:`MIN_LOADED_FRACTION` of the encoder (an unknown layout, another
+   architecture), unless the config says ``allow_partial=True``.
 """
+import hashlib
 import logging
 import os
 import os.path as osp
 import re
-import warnings
-import zipfile
 from collections import Counter, OrderedDict
 from typing import Dict, Iterable, Optional
+from urllib.error import URLError
 from urllib.parse import urlparse
 
 import torch
@@ -40,6 +48,8 @@ from mmengine.runner.checkpoint import CheckpointLoader, _IncompatibleKeys
 from mmvidlm.registry import WEIGHT_INITIALIZERS
 from .checkpoint_convert import (LAYOUTS, NATIVE_LAYOUT, convert_state_dict,
                                  detect_layout)
+from .torchscript_weights import (is_torchscript_archive,
+                                  read_torchscript_weights)
 
 #: Where models keep each component of the converted layout, tried in turn;
 #: the candidate that receives most of the component's tensors wins.
@@ -62,11 +72,24 @@ COMPONENT_PLACES = {
 
 _SHA256 = re.compile(r'[0-9a-f]{64}')
 
+#: A pre-trained load must initialise at least this fraction of the
+#: encoder's values, unless ``allow_partial=True``.
+MIN_LOADED_FRACTION = 0.5
+
+
+def cache_path(url: str) -> str:
+    """Where :func:`download_cached` keeps ``url``: torch.hub's checkpoint
+    folder, a sub-folder named after the URL's hash, the URL's file name."""
+    name = osp.basename(urlparse(url).path) or 'checkpoint'
+    key = hashlib.sha256(url.encode('utf-8')).hexdigest()[:16]
+    return osp.join(torch.hub.get_dir(), 'checkpoints', key, name)
+
 
 def download_cached(url: str, progress: bool = True) -> str:
     """Download ``url`` once into torch.hub's checkpoint cache.
 
-    In distributed runs local rank 0 downloads while the others wait. A
+    The cache is keyed by the whole URL (:func:`cache_path`). In
+    distributed runs local rank 0 downloads while the others wait. A
     64-hex-digit folder in the URL (OpenAI's convention) is the file's
     SHA-256 and is verified.
 
@@ -76,33 +99,39 @@ def download_cached(url: str, progress: bool = True) -> str:
 
     Returns:
         str: The cached file's path.
+
+    Raises:
+        RuntimeError: If the URL cannot be fetched, saying where to put the
+            file by hand.
     """
     parts = urlparse(url).path.split('/')
-    cache_dir = osp.join(torch.hub.get_dir(), 'checkpoints')
-    cached = osp.join(cache_dir, parts[-1])
+    cached = cache_path(url)
     sha256 = parts[-2] if len(parts) > 1 and _SHA256.fullmatch(
         parts[-2]) else None
     rank, world_size = get_dist_info()
     local_rank = int(os.environ.get('LOCAL_RANK', rank))
     if local_rank == 0 and not osp.isfile(cached):
-        os.makedirs(cache_dir, exist_ok=True)
+        os.makedirs(osp.dirname(cached), exist_ok=True)
         print_log(f'Downloading {url} to {cached}', logger='current')
-        torch.hub.download_url_to_file(url, cached, sha256, progress)
+        try:
+            torch.hub.download_url_to_file(url, cached, sha256, progress)
+        except (URLError, ConnectionError, TimeoutError) as e:
+            raise RuntimeError(
+                f'Cannot download {url} ({getattr(e, "reason", e)}). On a '
+                'machine without internet access, download the file '
+                f'elsewhere and copy it to {cached}, or set the checkpoint '
+                'of init_cfg to a local path.') from e
     if world_size > 1:
         torch.distributed.barrier()
     return cached
 
 
-def _is_torchscript_archive(path: str) -> bool:
-    # torch.load itself recognises TorchScript zips by this record.
-    if not zipfile.is_zipfile(path):
-        return False
-    with zipfile.ZipFile(path) as archive:
-        return any(n.endswith('/constants.pkl') for n in archive.namelist())
-
-
 def load_weights(filename: str, map_location='cpu') -> dict:
     """Read a checkpoint file, URL or TorchScript archive.
+
+    TorchScript archives are read without running their code (see
+    :func:`read_torchscript_weights`), the others with
+    ``weights_only=True``.
 
     Args:
         filename (str): A local path, an ``http(s)://`` URL (cached, see
@@ -122,12 +151,11 @@ def load_weights(filename: str, map_location='cpu') -> dict:
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'Checkpoint {filename} does not exist.')
-    if _is_torchscript_archive(filename):
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', FutureWarning)  # jit deprecation
-            return dict(
-                torch.jit.load(filename,
-                               map_location=map_location).state_dict())
+    if is_torchscript_archive(filename):
+        return read_torchscript_weights(filename)
+    if filename.endswith('.safetensors'):
+        from safetensors.torch import load_file
+        return load_file(filename, device=str(map_location))
     return _state_dict_of(
         torch.load(filename, map_location=map_location, weights_only=True))
 
@@ -189,11 +217,59 @@ def summarize_keys(keys: Iterable[str]) -> str:
                      for pattern, n in counts.items())
 
 
+def encoder_prefix(module: nn.Module) -> str:
+    """The prefix under which ``module`` keeps its visual encoder: the
+    first place of :data:`COMPONENT_PLACES` ``['visual.']`` it has, or ``''``
+    (the module is the encoder)."""
+    names = module.state_dict().keys()
+    return next((p for p in COMPONENT_PLACES['visual.'][1:]
+                 if any(k.startswith(p) for k in names)), '')
+
+
+def check_loaded_fraction(module: nn.Module, loaded: Iterable[str],
+                          checkpoint: str, source: str,
+                          state_dict: Dict[str, torch.Tensor]) -> float:
+    """Fail when the checkpoint initialised little of the encoder.
+
+    Args:
+        module (nn.Module): The module that was loaded.
+        loaded (Iterable[str]): Its keys that were loaded.
+        checkpoint (str): The checkpoint, for the message.
+        source (str): Its layout, for the message.
+        state_dict (dict): The weights offered, for the message.
+
+    Returns:
+        float: The fraction of the encoder's values that were loaded.
+
+    Raises:
+        ValueError: If it is below :data:`MIN_LOADED_FRACTION`.
+    """
+    prefix = encoder_prefix(module)
+    sizes = {
+        k: v.numel()
+        for k, v in module.state_dict().items() if k.startswith(prefix)
+    }
+    total = sum(sizes.values())
+    fraction = sum(sizes.get(k, 0) for k in loaded) / max(total, 1)
+    if fraction < MIN_LOADED_FRACTION:
+        where = f'{prefix[:-1]} of ' if prefix else ''
+        examples = ', '.join(list(state_dict)[:3])
+        raise ValueError(
+            f'{checkpoint} ({source}) initialised {fraction:.1%} of '
+            f'{where}{type(module).__name__}: its keys (e.g. {examples}) do '
+            f'not match the model. Known layouts: '
+            f'{", ".join(layout.name for layout in LAYOUTS.values())} and '
+            "mmvidlm's own. If a partial load is intended, add "
+            'allow_partial=True to the init_cfg.')
+    return fraction
+
+
 def load_pretrained(module: nn.Module,
                     checkpoint: str,
                     prefix: Optional[str] = None,
                     map_location='cpu',
-                    logger='current'):
+                    logger='current',
+                    allow_partial: bool = False):
     """Initialise ``module`` from a checkpoint in any known layout.
 
     Args:
@@ -205,9 +281,16 @@ def load_pretrained(module: nn.Module,
             By default each component goes where the module keeps it.
         map_location: As in :func:`torch.load`. Defaults to ``'cpu'``.
         logger: MMEngine logger (name) of the report.
+        allow_partial (bool): Accept a checkpoint that initialises less than
+            :data:`MIN_LOADED_FRACTION` of the encoder. Defaults to False.
 
     Returns:
         tuple[list[str], list[str]]: Missing and unexpected keys.
+
+    Raises:
+        ValueError: If the checkpoint initialised too little of the encoder
+            (see :func:`check_loaded_fraction`) and ``allow_partial`` is
+            False.
     """
     state_dict, layout = convert_state_dict(
         load_weights(checkpoint, map_location))
@@ -224,9 +307,15 @@ def load_pretrained(module: nn.Module,
               if layout != NATIVE_LAYOUT else 'checkpoint')
     missing, unexpected, errors = _load_state_dict(module, state_dict)
     name = type(module).__name__
+    not_loaded = set(missing) | {
+        re.sub(r'^size mismatch for (\S+):.*', r'\1', e, flags=re.S)
+        for e in errors
+    }
+    # Counted after the load hooks, which may fill keys the file lacks.
+    loaded = [k for k in module.state_dict() if k not in not_loaded]
     print_log(
-        f'Loaded {len(state_dict) - len(unexpected) - len(errors)} tensors '
-        f'into {name} from {checkpoint} ({source}).',
+        f'Loaded {len(loaded)} tensors into {name} from {checkpoint} '
+        f'({source}).',
         logger=logger)
     if missing:
         print_log(
@@ -246,14 +335,21 @@ def load_pretrained(module: nn.Module,
             'not loaded:\n    ' + '\n    '.join(errors),
             logger=logger,
             level=logging.WARNING)
+    if not allow_partial:
+        check_loaded_fraction(module, loaded, checkpoint, source, state_dict)
     return missing, unexpected
 
 
 def _load_state_dict(module: nn.Module, state_dict: dict) -> tuple:
     """``load_state_dict(strict=False)`` that skips tensors of another shape
-    instead of raising (as MMEngine's loader does), returning the missing
-    keys, unexpected keys and shape errors. Load hooks (e.g. VideoViT's
-    position-embedding resize) run as in ``nn.Module.load_state_dict``."""
+    instead of raising, returning the missing keys, unexpected keys and
+    shape errors. Load hooks (e.g. VideoViT's position-embedding resize)
+    run as in ``nn.Module.load_state_dict``.
+
+    MMEngine's ``load_state_dict`` skips such tensors too, but only logs
+    the full key lists and returns nothing, while the summarised report and
+    the partial-load check of :func:`load_pretrained` need the lists.
+    """
     missing, unexpected, errors = [], [], []
 
     def load(mod, local_state_dict, prefix=''):
@@ -276,39 +372,35 @@ def _load_state_dict(module: nn.Module, state_dict: dict) -> tuple:
     return missing, unexpected, errors
 
 
-def convert_checkpoint_file(family: str, argv: Optional[list] = None) -> None:
-    """Command line of ``tools/model_converters/{clip,blip}2mmvidlm.py``.
+def convert_checkpoint_file(src: str, dst: str, family: str) -> tuple:
+    """Convert an upstream checkpoint file to mmvidlm's converted layout.
 
-    Reads ``src`` (path or URL), checks that its layout belongs to
-    ``family`` (``'clip'`` or ``'blip'``), writes the converted state dict
-    to ``dst`` and prints the layout and the keys no table maps.
+    What ``tools/model_converters/{clip,blip}2mmvidlm.py`` run.
 
     Args:
-        family (str): ``'clip'`` or ``'blip'``.
-        argv (list, optional): Arguments; ``sys.argv[1:]`` when None.
+        src (str): Checkpoint path or URL (see :func:`load_weights`).
+        dst (str): Where to write the converted state dict.
+        family (str): The layouts accepted: ``'clip'`` or ``'blip'``.
+
+    Returns:
+        tuple[str, Counter]: The layout's name and the number of tensors of
+        each component written.
+
+    Raises:
+        ValueError: If ``src`` has no layout of ``family``; nothing is
+            written then.
     """
-    import argparse
     names = [n for n, layout in LAYOUTS.items() if layout.family == family]
-    parser = argparse.ArgumentParser(
-        description=f'Convert a {family.upper()} checkpoint '
-        f'({", ".join(LAYOUTS[n].name for n in names)}) to mmvidlm keys.')
-    parser.add_argument('src', help='checkpoint path or URL')
-    parser.add_argument('dst', help='output path (.pth)')
-    args = parser.parse_args(argv)
-    state_dict = load_weights(args.src)
+    state_dict = load_weights(src)
     layout = detect_layout(state_dict)
     if layout not in names:
         found = LAYOUTS[layout].name if layout in LAYOUTS else 'no known'
-        parser.error(f'{args.src} has {found} layout, not one of '
-                     f'{[LAYOUTS[n].name for n in names]}.')
+        raise ValueError(f'{src} has {found} layout, not one of '
+                         f'{[LAYOUTS[n].name for n in names]}.')
     converted, _ = convert_state_dict(state_dict, layout)
-    components = Counter(k.split('.')[0] for k in converted)
-    os.makedirs(osp.dirname(osp.abspath(args.dst)), exist_ok=True)
-    torch.save(converted, args.dst)
-    print(f'{args.src}: {LAYOUTS[layout].name} layout, {len(converted)} '
-          f'tensors written to {args.dst}:')
-    for component, n in components.items():
-        print(f'    {component}: {n}')
+    os.makedirs(osp.dirname(osp.abspath(dst)), exist_ok=True)
+    torch.save(converted, dst)
+    return LAYOUTS[layout].name, Counter(k.split('.')[0] for k in converted)
 
 
 @WEIGHT_INITIALIZERS.register_module(name='Pretrained')
@@ -316,20 +408,36 @@ class PretrainedInit(_MMEnginePretrained):
     """MMEngine's ``Pretrained`` initialiser that also reads upstream layouts.
 
     Registered as ``'Pretrained'`` in mmvidlm's scope, so that
-    ``init_cfg=dict(type='Pretrained', checkpoint=...)`` loads OpenAI CLIP,
-    Hugging Face CLIP, Salesforce BLIP and Hugging Face BLIP checkpoints as
-    well as mmvidlm's own, and reports what was not loaded. See
-    :func:`load_pretrained`.
+    ``init_cfg=dict(type='Pretrained', checkpoint=...)`` loads every layout
+    of :data:`~mmvidlm.models.utils.LAYOUTS` (OpenAI and Hugging Face CLIP,
+    Salesforce, Hugging Face and MMPretrain BLIP, MMPretrain ViTs, MMAction2
+    UniFormerV2) as well as mmvidlm's own, and reports what was not loaded.
+    See :func:`load_pretrained`.
 
     Args:
         checkpoint (str): Path or URL of the checkpoint.
         prefix (str, optional): Load only the keys under this prefix.
             Defaults to None.
         map_location (str): As in :func:`torch.load`. Defaults to ``'cpu'``.
+        allow_partial (bool): Accept a checkpoint that initialises less
+            than half of the encoder (an error otherwise, as it usually
+            means an unknown layout). Defaults to False.
     """
 
+    def __init__(self,
+                 checkpoint: str,
+                 prefix: Optional[str] = None,
+                 map_location: str = 'cpu',
+                 allow_partial: bool = False):
+        super().__init__(checkpoint, prefix, map_location)
+        self.allow_partial = allow_partial
+
     def __call__(self, module: nn.Module) -> None:
-        load_pretrained(module, self.checkpoint, self.prefix,
-                        self.map_location)
+        load_pretrained(
+            module,
+            self.checkpoint,
+            self.prefix,
+            self.map_location,
+            allow_partial=self.allow_partial)
         if hasattr(module, '_params_init_info'):
             update_init_info(module, init_info=self._get_init_info())

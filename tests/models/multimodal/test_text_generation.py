@@ -1,112 +1,111 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
+"""Caption decoding through MMPretrain's ``SeqGenerationHead.predict``
+(Hugging Face's ``generate``), with mmvidlm's length conventions: lengths
+count the new tokens after ``[DEC] prompt``, ``[SEP]`` included."""
 import pytest
 import torch
 
-from .conftest import TINY_MED_CONFIG
+from .conftest import tiny_captioner_cfg
 
-SEP, DEC = 102, 30522
+SEP, WORD = 102, 2000  # [SEP] and 'to'
 
 
-@pytest.fixture
-def decoder(registered):
-    from mmpretrain.models.multimodal.blip import XBertLMHeadDecoder
+def build(**generation_cfg):
+    from mmvidlm.registry import MODELS
     torch.manual_seed(0)
-    return XBertLMHeadDecoder(TINY_MED_CONFIG).eval()
+    return MODELS.build(
+        tiny_captioner_cfg(generation_cfg=generation_cfg)).eval()
 
 
-def inputs(batch_size=3):
-    start = torch.tensor([[DEC, 1037, 3861, 1997]]).repeat(batch_size, 1)
-    visual = torch.randn(batch_size, 10, 64, generator=torch.Generator())
-    return start, visual
+def clips(batch_size=3):
+    return torch.randn(batch_size,
+                       3,
+                       4,
+                       32,
+                       32,
+                       generator=torch.Generator().manual_seed(0))
 
 
-@pytest.mark.parametrize('num_beams', [1, 3])
-def test_max_length(decoder, num_beams):
-    from mmvidlm.models.multimodal import generate
-    start, visual = inputs()
-    with torch.no_grad():  # [SEP] never wins: every text hits the limit
-        decoder.cls.predictions.bias[SEP] = -1e4
-    texts = generate(decoder, start, visual, SEP, num_beams=num_beams,
-                     max_length=7, min_length=0)
-    assert [len(t) for t in texts] == [7, 7, 7]
-    assert all(SEP not in t for t in texts)
-
-
-@pytest.mark.parametrize('num_beams', [1, 3])
-def test_stops_at_sep_after_min_length(decoder, num_beams):
-    from mmvidlm.models.multimodal import generate
-    start, visual = inputs()
-    with torch.no_grad():  # [SEP] always wins once it is allowed
-        decoder.cls.predictions.bias[SEP] = 1e4
-    texts = generate(decoder, start, visual, SEP, num_beams=num_beams,
-                     max_length=10, min_length=3)
-    assert [len(t) for t in texts] == [3, 3, 3]
-    texts = generate(decoder, start, visual, SEP, num_beams=num_beams,
-                     max_length=10, min_length=0)
-    assert texts == [[], [], []]
-
-
-def test_greedy_follows_argmax_and_cache(decoder):
-    """Greedy decoding with the key/value cache equals recomputing the whole
-    sequence at every step."""
-    from mmvidlm.models.multimodal import generate
-    start, visual = inputs(2)
-    texts = generate(decoder, start, visual, SEP, num_beams=1, max_length=5,
-                     min_length=5)
-    seq = start
+def set_bias(captioner, **bias):
     with torch.no_grad():
+        for token, value in bias.items():
+            captioner.seq_gen_head.decoder.cls.predictions.bias[int(
+                token[1:])] = value
+
+
+@pytest.mark.parametrize('num_beams', [1, 3])
+def test_max_length(registered, num_beams):
+    captioner = build(num_beams=num_beams, max_length=7, min_length=0)
+    # 'to' dominates and [SEP] never wins: every caption hits the limit.
+    set_bias(captioner, **{f't{WORD}': 8., f't{SEP}': -1e4})
+    tokens = captioner.generate_tokens(clips())
+    assert tokens.tolist() == [[WORD] * 7] * 3
+    assert captioner.generate(clips()) == [' '.join(['to'] * 7)] * 3
+
+
+@pytest.mark.parametrize('num_beams', [1, 3])
+def test_stops_at_sep_after_min_length(registered, num_beams):
+    captioner = build(num_beams=num_beams, max_length=10, min_length=3)
+    # [SEP] always wins once allowed; 'to' wins before.
+    set_bias(captioner, **{f't{WORD}': 8., f't{SEP}': 1e4})
+    assert captioner.generate(clips()) == ['to to to'] * 3
+    captioner.generation_cfg['min_length'] = 0
+    assert captioner.generate(clips()) == [''] * 3
+
+
+def test_greedy_follows_argmax(registered):
+    """Greedy decoding equals recomputing the whole sequence (no cache) and
+    taking the argmax at every step."""
+    captioner = build(num_beams=1, max_length=5, min_length=5)
+    video = clips(2)
+    tokens = captioner.generate_tokens(video)
+    with torch.no_grad():
+        visual = captioner.encode_video(video)
+        seq = captioner.start_ids.expand(2, -1)
         for _ in range(5):
-            logits = decoder(
-                input_ids=seq,
-                encoder_hidden_states=visual,
+            logits = captioner.seq_gen_head.decoder(
+                input_ids=seq, encoder_hidden_states=visual,
                 return_dict=True).logits[:, -1]
             logits[:, SEP] = float('-inf')
             seq = torch.cat([seq, logits.argmax(-1, keepdim=True)], dim=1)
-    assert texts == seq[:, start.shape[1]:].tolist()
+    assert tokens.tolist() == seq[:, captioner.start_ids.numel():].tolist()
 
 
-def test_beam_search_scores_at_least_greedy(decoder):
-    """Beam search finds a text at least as likely (per token) as greedy."""
-    from mmvidlm.models.multimodal import generate
-    start, visual = inputs(2)
+def test_beam_search_scores_at_least_greedy(registered):
+    """Beam search finds a text at least as likely as greedy decoding."""
+    greedy_model = build(num_beams=1, max_length=4, min_length=4)
+    beam_model = build(num_beams=4, max_length=4, min_length=4)
+    video = clips(2)
+    greedy = greedy_model.generate_tokens(video)
+    beam = beam_model.generate_tokens(video)
+    start = greedy_model.start_ids
+    with torch.no_grad():
+        visual = greedy_model.encode_video(video)
 
-    def mean_logprob(tokens, b):
-        ids = torch.cat([start[b], torch.tensor(tokens + [SEP])])[None]
+    def logprob(tokens, b):
+        ids = torch.cat([start, tokens[b]])[None]
         with torch.no_grad():
-            logp = decoder(
+            logp = greedy_model.seq_gen_head.decoder(
                 input_ids=ids,
                 encoder_hidden_states=visual[b:b + 1],
                 return_dict=True).logits.log_softmax(-1)
-        new = ids[0, start.shape[1]:]
-        return logp[0, start.shape[1] - 1:-1].gather(
-            1, new[:, None]).mean().item()
+        new = ids[0, len(start):]
+        return logp[0, len(start) - 1:-1].gather(1, new[:, None]).sum()
 
-    greedy = generate(decoder, start, visual, SEP, num_beams=1,
-                      max_length=4, min_length=4)
-    beam = generate(decoder, start, visual, SEP, num_beams=4, max_length=4,
-                    min_length=4)
     for b in range(2):
-        assert len(beam[b]) == 4
-        assert mean_logprob(beam[b], b) >= mean_logprob(greedy[b], b) - 1e-5
+        assert beam.shape[1] == 4
+        assert logprob(beam, b) >= logprob(greedy, b) - 1e-5
 
 
-def test_repetition_penalty(decoder):
-    from mmvidlm.models.multimodal import generate
-    start, visual = inputs(1)
-    with torch.no_grad():  # token 2000 dominates, [SEP] is forbidden
-        decoder.cls.predictions.bias[2000] = 8
-        decoder.cls.predictions.bias[SEP] = -1e4
-    plain = generate(decoder, start, visual, SEP, num_beams=1, max_length=4,
-                     min_length=0)[0]
-    assert plain == [2000] * 4
-    penalised = generate(decoder, start, visual, SEP, num_beams=1,
-                         max_length=4, min_length=0,
-                         repetition_penalty=1e4)[0]
+def test_repetition_penalty(registered):
+    captioner = build(num_beams=1, max_length=4, min_length=0)
+    set_bias(captioner, **{f't{WORD}': 8., f't{SEP}': -1e4})
+    assert captioner.generate_tokens(clips(1)).tolist() == [[WORD] * 4]
+    captioner.generation_cfg['repetition_penalty'] = 1e4
+    penalised = captioner.generate_tokens(clips(1))[0].tolist()
     assert len(set(penalised)) == 4  # no token twice
 
 
-def test_bad_lengths(decoder):
-    from mmvidlm.models.multimodal import generate
-    start, visual = inputs(1)
+def test_bad_lengths(registered):
     with pytest.raises(ValueError, match='min_length'):
-        generate(decoder, start, visual, SEP, max_length=3, min_length=5)
+        build(max_length=3, min_length=5)

@@ -6,12 +6,16 @@ Inputs: ``vatex_training_v1.0.json`` and ``vatex_validation_v1.0.json``
 10 English captions). Videos are expected as ``<videoID>.mp4``; videos
 missing from ``--video-dir`` (YouTube removals) are left out when it is
 given. Outputs ``caption_train.json`` and ``caption_val.json`` (the latter
-is the test set of the literature) in ``--out-dir``.
+is the test set of the literature) in ``--out-dir``. A split without any
+video is an error.
 """
 import argparse
 import json
 import os
 import os.path as osp
+import sys
+
+from mmengine.utils import track_iter_progress
 
 
 def main():
@@ -26,15 +30,21 @@ def main():
                         ('val', 'vatex_validation_v1.0.json')):
         with open(osp.join(args.ann_dir, name)) as f:
             videos = json.load(f)
-        entries = [
-            dict(video=f'{v["videoID"]}{args.ext}', video_id=v['videoID'],
-                 captions=[c.strip() for c in v['enCap']]) for v in videos
-        ]
-        if args.video_dir:
-            entries = [
-                e for e in entries
-                if osp.exists(osp.join(args.video_dir, e['video']))
-            ]
+        entries = []
+        for v in track_iter_progress(videos):
+            video = f'{v["videoID"]}{args.ext}'
+            if args.video_dir and not osp.exists(
+                    osp.join(args.video_dir, video)):
+                continue  # removed from YouTube
+            entries.append(
+                dict(video=video, video_id=v['videoID'],
+                     captions=[c.strip() for c in v['enCap']]))
+        if not entries:
+            where = (f' has a video in {args.video_dir} (e.g. '
+                     f'{videos[0]["videoID"]}{args.ext}; check --video-dir '
+                     'and --ext)' if args.video_dir and videos else '')
+            sys.exit(f'{split} would hold 0 videos: no entry of {name}'
+                     f'{where}')
         path = osp.join(args.out_dir, f'caption_{split}.json')
         with open(path, 'w') as f:
             json.dump(entries, f)
