@@ -2,8 +2,8 @@
 """mmvidlm: image-language ViTs (CLIP, BLIP) adapted to video."""
 import warnings
 
-from .utils.compat import (check_versions, patch_mmaction_drn,
-                           register_checkpoint_safe_globals)
+from .utils.checkpoint_pickle import register_checkpoint_loader
+from .utils.compat import check_versions, patch_mmaction_drn
 from .version import __version__, version_info
 
 # mmcv-lite has no compiled ops by design; MMAction2 imports timm's old path.
@@ -12,7 +12,7 @@ warnings.filterwarnings(
 warnings.filterwarnings(
     'ignore', message='Importing from timm.models.layers is deprecated')
 patch_mmaction_drn()
-register_checkpoint_safe_globals()
+register_checkpoint_loader()
 for _problem in check_versions():
     warnings.warn(_problem, stacklevel=2)
 

@@ -19,6 +19,19 @@ import signal
 import subprocess
 import sys
 
+import pytest
+import torch
+import torch.nn as nn
+from mmengine.hooks import Hook
+from mmengine.model import BaseModel
+from mmengine.registry import DATA_SAMPLERS
+from mmengine.runner import Runner
+from torch.utils.data import BatchSampler
+
+from mmvidlm.utils import register_all_modules
+
+register_all_modules()
+
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo',
                        'naive_vit-tiny_8x32_synthetic-motion.py')
@@ -134,3 +147,104 @@ def test_sigkill_mid_epoch_then_resume_matches_uninterrupted_run(
     assert after_kill == {it: reference[it] for it in (5, 6)}
     assert osp.exists(killed / 'iter_6.pth')
     assert 'Resuming in the middle of epoch 2' in resumed.stdout
+
+
+class CountingDataset(torch.utils.data.Dataset):
+    """Eight samples; records every index it loads in ``LOADS`` (the runner
+    deep-copies its data set)."""
+
+    def __len__(self):
+        return 8
+
+    def __getitem__(self, idx):
+        LOADS.append(idx)
+        return dict(inputs=torch.full((2, ), float(idx)),
+                    labels=torch.tensor(float(idx % 3)))
+
+
+class ToyRegressor(BaseModel):
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(2, 1)
+
+    def forward(self, inputs, labels=None, mode='tensor'):
+        out = self.linear(torch.stack(inputs)).squeeze(1)
+        if mode == 'loss':
+            return dict(loss=((out - torch.stack(labels))**2).mean())
+        return out
+
+
+class Stop(BaseException):
+    """Stands for SIGKILL."""
+
+
+class StopAfterIter(Hook):
+    priority = 'LOWEST'  # after the checkpoint of that iteration
+
+    def __init__(self, at):
+        self.at = at
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        if runner.iter + 1 == self.at:
+            raise Stop
+
+
+LOADS = []
+
+
+@DATA_SAMPLERS.register_module()
+class OwnBatchSampler(BatchSampler):
+    """A batch sampler class of its own (not torch's)."""
+
+    def __init__(self, sampler, batch_size, drop_last=False):
+        super().__init__(sampler, batch_size, drop_last)
+
+
+def counting_runner(work_dir, resume=False, stop_at=None, batch_sampler=None):
+    LOADS.clear()
+    return Runner(
+        model=ToyRegressor(),
+        work_dir=str(work_dir),
+        train_dataloader=dict(
+            dataset=CountingDataset(),
+            sampler=dict(type='DefaultSampler', shuffle=True),
+            collate_fn=dict(type='pseudo_collate'),
+            batch_sampler=batch_sampler,
+            batch_size=2,
+            num_workers=0),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
+        train_cfg=dict(type='EpochBasedTrainLoop', max_epochs=2),
+        default_hooks=dict(
+            checkpoint=dict(
+                type='SafeCheckpointHook', by_epoch=False, interval=1)),
+        custom_hooks=[StopAfterIter(stop_at)] if stop_at else None,
+        resume=resume,
+        default_scope='mmvidlm',
+        experiment_name=f'counting_{work_dir.name}_{resume}',
+        randomness=dict(seed=0))
+
+
+@pytest.mark.parametrize('own_batch_sampler', [False, True])
+def test_resume_mid_epoch_loads_no_trained_sample_again(
+        tmp_path, own_batch_sampler):
+    # 8 samples, batch 2: 4 iterations per epoch, 2 epochs (shuffled)
+    batch_sampler = dict(
+        type='OwnBatchSampler') if own_batch_sampler else None
+    counting_runner(tmp_path / 'full', batch_sampler=batch_sampler).train()
+    full = list(LOADS)
+    assert len(full) == 16 and sorted(full[8:]) == list(range(8))
+    with pytest.raises(Stop):  # after iteration 6: epoch 2, 2 batches done
+        counting_runner(
+            tmp_path / 'killed', stop_at=6,
+            batch_sampler=batch_sampler).train()
+    assert LOADS == full[:12]
+    runner = counting_runner(
+        tmp_path / 'killed', resume=True, batch_sampler=batch_sampler)
+    runner.train()
+    assert runner.iter == 8
+    if own_batch_sampler:  # unknown to the loop: loaded, then dropped
+        assert LOADS == full[8:]
+    else:  # only the 2 remaining batches of epoch 2, as in the full run
+        assert LOADS == full[12:]

@@ -9,15 +9,12 @@ Applied once by ``import mmvidlm``; nothing in site-packages is edited.
    ``DRN`` raises a clear error if someone builds it.
 2. torch >= 2.6 loads with ``weights_only=True`` by default and MMEngine
    0.10.7 does not pass the flag (open-mmlab/mmengine#1655), so resuming
-   from an MMEngine checkpoint fails. We allow-list exactly the objects such
-   a checkpoint holds. Every pickled ``HistoryBuffer`` stores its statistics
-   methods as ``getattr(HistoryBuffer, 'min')``: instead of allow-listing
-   ``builtins.getattr`` (arbitrary attribute access, a code-execution
-   gadget) the name resolves to :func:`history_buffer_getattr`, which only
-   returns those statistics methods.
+   from an MMEngine checkpoint fails. MMEngine's loader of local files is
+   replaced by one whose restricted unpickler accepts exactly what such a
+   checkpoint holds (:mod:`mmvidlm.utils.checkpoint_pickle`); torch's own
+   ``weights_only`` policy is left as it is for every other ``torch.load``.
 """
 import importlib.util
-import pickle
 import sys
 import types
 from importlib.metadata import PackageNotFoundError, version
@@ -67,56 +64,6 @@ def patch_mmaction_drn() -> bool:
     sys.modules[_DRN_MODULE] = package
     sys.modules[f'{_DRN_MODULE}.drn'] = module
     return True
-
-
-def history_buffer_getattr(obj, name: str):
-    """The only ``getattr`` a checkpoint may call: HistoryBuffer statistics.
-
-    Args:
-        obj: Must be :class:`mmengine.logging.HistoryBuffer` itself.
-        name (str): One of its registered statistics methods.
-
-    Returns:
-        The unbound statistics method.
-
-    Raises:
-        pickle.UnpicklingError: For any other object or attribute.
-    """
-    from mmengine.logging import HistoryBuffer
-    if obj is HistoryBuffer and isinstance(name, str) and name in (
-            'min', 'max', 'mean', 'current'):
-        return getattr(HistoryBuffer, name)
-    raise pickle.UnpicklingError(
-        f'Checkpoint refused: it calls getattr({obj!r}, {name!r}); only '
-        'HistoryBuffer statistics methods may be resolved while loading.')
-
-
-def checkpoint_safe_globals() -> list:
-    """The globals an MMEngine checkpoint needs beyond torch's defaults."""
-    import codecs
-    from collections import OrderedDict
-
-    import numpy as np
-    from mmengine.logging import HistoryBuffer
-    safe = [
-        HistoryBuffer, OrderedDict, codecs.encode, np.ndarray, np.dtype,
-        (history_buffer_getattr, 'builtins.getattr')
-    ]
-    from numpy._core import multiarray
-    safe += [(multiarray._reconstruct, 'numpy.core.multiarray._reconstruct'),
-             (multiarray.scalar, 'numpy.core.multiarray.scalar'),
-             multiarray._reconstruct, multiarray.scalar]
-    # numpy >= 1.25 pickles dtypes as instances of their dtype classes.
-    safe += [type(np.dtype(t)) for t in (
-        'b1', 'i1', 'i2', 'i4', 'i8', 'u1', 'u2', 'u4', 'u8', 'f2', 'f4',
-        'f8', 'c8', 'c16', 'U', 'S', 'O')]
-    return safe
-
-
-def register_checkpoint_safe_globals() -> None:
-    """Allow-list the objects of MMEngine checkpoints for weights_only."""
-    import torch
-    torch.serialization.add_safe_globals(checkpoint_safe_globals())
 
 
 def _parse(v: str) -> tuple:

@@ -1,5 +1,4 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
-import io
 import pickle
 from collections import OrderedDict
 from importlib.metadata import PackageNotFoundError
@@ -8,9 +7,12 @@ import numpy as np
 import pytest
 import torch
 from mmengine.logging import HistoryBuffer, MessageHub
+from mmengine.runner import CheckpointLoader
 
 import mmvidlm  # noqa: F401  (applies the fixes)
 from mmvidlm.utils import compat
+from mmvidlm.utils.checkpoint_pickle import (history_buffer_getattr,
+                                             load_from_local)
 
 
 def test_drn_placeholder():
@@ -40,10 +42,11 @@ def _mmengine_checkpoint() -> dict:
         extra=np.arange(4, dtype=np.float32))
 
 
-def test_mmengine_checkpoint_loads_with_weights_only(tmp_path):
+def test_mmengine_checkpoint_loads(tmp_path):
     path = tmp_path / 'epoch_1.pth'
     torch.save(_mmengine_checkpoint(), path)
-    ckpt = torch.load(path, map_location='cpu', weights_only=True)
+    # MMEngine's loader of local files is mmvidlm's restricted one
+    ckpt = CheckpointLoader.load_checkpoint(str(path), map_location='cpu')
     losses = ckpt['message_hub']['log_scalars']['train/loss']
     assert isinstance(losses, HistoryBuffer)
     assert losses.min() == pytest.approx(1 / 3)
@@ -65,20 +68,18 @@ class _GetattrCall:
 @pytest.mark.parametrize('obj,name', [(HistoryBuffer, '__init__'),
                                       (HistoryBuffer, 'register_statistics'),
                                       (OrderedDict, 'fromkeys')])
-def test_checkpoint_getattr_refuses_other_attributes(obj, name):
+def test_checkpoint_getattr_refuses_other_attributes(tmp_path, obj, name):
     with pytest.raises(pickle.UnpicklingError, match='refused'):
-        compat.history_buffer_getattr(obj, name)
-    buffer = io.BytesIO()
-    torch.save({'x': _GetattrCall(obj, name)}, buffer)
-    buffer.seek(0)
-    with pytest.raises(pickle.UnpicklingError):
-        torch.load(buffer, weights_only=True)
+        history_buffer_getattr(obj, name)
+    path = tmp_path / 'getattr.pth'
+    torch.save({'x': _GetattrCall(obj, name)}, path)
+    with pytest.raises(pickle.UnpicklingError, match='refused: it calls get'):
+        load_from_local(str(path))
 
 
 def test_plain_getattr_is_not_allow_listed():
     assert getattr not in torch.serialization.get_safe_globals()
-    assert compat.history_buffer_getattr(HistoryBuffer, 'max') is \
-        HistoryBuffer.max
+    assert history_buffer_getattr(HistoryBuffer, 'max') is HistoryBuffer.max
 
 
 def test_check_versions(monkeypatch):

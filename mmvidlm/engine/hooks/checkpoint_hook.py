@@ -3,12 +3,15 @@
 
 MMEngine's ``CheckpointHook`` writes ``iter_N.pth`` in place (a kill leaves
 a truncated file), rewrites ``last_checkpoint`` in place, and removes the
-checkpoint that falls out of ``max_keep_ckpts`` *before* writing the new
-one (with ``max_keep_ckpts=1`` a kill leaves no checkpoint at all while
-``last_checkpoint`` names the removed one).
+checkpoint that falls out of ``max_keep_ckpts``, and the previous best
+checkpoint, *before* writing the new one (with ``max_keep_ckpts=1`` a kill
+leaves no checkpoint at all while ``last_checkpoint`` names the removed
+one; a kill while the new best is written leaves no best).
 """
+import glob
 import os
 import os.path as osp
+import secrets
 from typing import Union
 
 from mmengine.dist import is_main_process
@@ -17,7 +20,25 @@ from mmengine.hooks import CheckpointHook
 
 from mmvidlm.registry import HOOKS
 
+from .non_finite_loss_hook import check_finite_weights
+
 ATOMIC_BACKEND = 'mmvidlm_atomic_local'
+#: ``.{name}.{random}{TMP_SUFFIX}``: the temporary file of a write of name.
+TMP_SUFFIX = '.mmvidlm-tmp'
+
+
+def _create_temporary(path: str):
+    """A new file next to ``path`` under a random hidden name, created
+    exclusively (``'xb'``: never an existing file, nor a symbolic link's
+    target); permissions as the umask gives any new file."""
+    folder, name = osp.split(osp.abspath(path))
+    for _ in range(100):
+        tmp = osp.join(folder, f'.{name}.{secrets.token_hex(8)}{TMP_SUFFIX}')
+        try:
+            return tmp, open(tmp, 'xb')
+        except FileExistsError:
+            continue
+    raise FileExistsError(f'No free temporary name next to {path}')
 
 
 def atomic_write(data: bytes, path: str) -> None:
@@ -26,9 +47,9 @@ def atomic_write(data: bytes, path: str) -> None:
     flushed to disk, renamed over ``path``, and the rename made durable."""
     folder = osp.dirname(osp.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    tmp = osp.join(folder, f'.{osp.basename(path)}.{os.getpid()}.tmp')
+    tmp, f = _create_temporary(path)
     try:
-        with open(tmp, 'wb') as f:
+        with f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
@@ -60,7 +81,12 @@ class SafeCheckpointHook(CheckpointHook):
       (:class:`AtomicLocalBackend`): temporary file, fsync, rename.
     * ``last_checkpoint`` (what ``--resume`` reads) is replaced atomically
       and only after the checkpoint it names is complete.
-    * A checkpoint beyond ``max_keep_ckpts`` is removed only after that.
+    * A checkpoint beyond ``max_keep_ckpts``, and the previous best
+      checkpoint, are removed only after that.
+    * The temporary files of writes a kill interrupted are removed when
+      training starts (or resumes).
+    * Non-finite weights are never written (``FloatingPointError`` naming
+      the last clean checkpoint).
 
     Args:
         **kwargs: Arguments of MMEngine's ``CheckpointHook``; with neither
@@ -76,7 +102,51 @@ class SafeCheckpointHook(CheckpointHook):
             kwargs['backend_args'] = dict(backend=ATOMIC_BACKEND)
         super().__init__(**kwargs)
 
+    def before_train(self, runner) -> None:
+        super().before_train(runner)
+        if is_main_process():
+            self._remove_stale_temporaries(runner)
+
+    def _remove_stale_temporaries(self, runner) -> None:
+        """Remove what killed writes left (a kill skips the cleanup of
+        :func:`atomic_write`): one run writes into a work dir at a time."""
+        folders = {runner.work_dir}
+        if isinstance(self.file_backend, LocalBackend):
+            folders.add(self.out_dir)
+        stale = [
+            path for folder in folders
+            for path in glob.glob(osp.join(folder, f'.*{TMP_SUFFIX}'))
+        ]
+        for path in stale:
+            os.remove(path)
+        if stale:
+            runner.logger.info(
+                f'Removed {len(stale)} temporary file(s) of interrupted '
+                f'checkpoint writes: {", ".join(sorted(stale))}')
+
+    def _save_best_checkpoint(self, runner, metrics) -> None:
+        """MMEngine's, with the previous best checkpoint (and any other
+        removal) removed only after the new one is written."""
+        if not self.save_best:
+            return
+        check_finite_weights(runner, 'the best checkpoint')
+        backend = self.file_backend
+        removals = []
+        backend.remove = lambda path: removals.append(('remove', path))
+        backend.rmtree = lambda path: removals.append(('rmtree', path))
+        try:
+            super()._save_best_checkpoint(runner, metrics)
+        finally:
+            del backend.remove, backend.rmtree  # the class's methods again
+        kept = {self.best_ckpt_path, self.last_ckpt,
+                *(getattr(self, 'best_ckpt_path_dict', None) or {}).values()}
+        for method, path in removals:
+            if path not in kept:
+                getattr(backend, method)(path)
+
     def _save_checkpoint_with_step(self, runner, step, meta):
+        unit = 'epoch' if self.by_epoch else 'iteration'
+        check_finite_weights(runner, f'the checkpoint of {unit} {step}')
         # MMEngine's bookkeeping; the removal waits until after saving.
         expired = None
         keep = self.keep_ckpt_ids if self.max_keep_ckpts > 0 else None
