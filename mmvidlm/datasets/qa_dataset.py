@@ -118,4 +118,3 @@ class VideoQADataset(RobustVideoMixin, BaseDataset):
             gt_answer=[a.strip() for a in answers],
             start_index=0,
             modality='RGB')
-

@@ -1,4 +1,5 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
+import os.path as osp
 from typing import Dict, List, Optional, Sequence, Union
 
 import mmengine
@@ -139,6 +140,11 @@ class BlipVideoQA(BaseModel):
             return []
         source = answer_list
         if isinstance(answer_list, str):
+            if not osp.isfile(answer_list):
+                raise FileNotFoundError(
+                    f'answer_list {answer_list!r} not found: prepare it '
+                    '(MSRVTT-QA: tools/data/msrvtt/prepare_qa_annotations.py)'
+                    ' or set model.answer_list.')
             answer_list = mmengine.load(answer_list, file_format='json')
         if (not isinstance(answer_list, (list, tuple)) or not answer_list
                 or not all(isinstance(a, str) for a in answer_list)):

@@ -175,6 +175,8 @@ def test_answer_list_from_json(registered, tmp_path):
     assert model.answer_list == ANSWERS
     assert model.answer_ids.shape[0] == 3
     assert (model.answer_ids[:, 0] == model.tokenizer.bos_token_id).all()
+    with pytest.raises(FileNotFoundError, match='prepare_qa_annotations'):
+        MODELS.build(tiny_qa_cfg(answer_list=str(tmp_path / 'none.json')))
 
 
 @pytest.mark.parametrize('kwargs, match', [
