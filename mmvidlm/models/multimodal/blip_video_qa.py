@@ -82,7 +82,8 @@ class BlipVideoQA(BaseModel):
         answer_weight (float): Loss weight of each answer (BLIP's 0.2).
             Defaults to 0.2.
         label_smoothing (float): Label smoothing of the answer loss (that of
-            BLIP's decoder). Defaults to 0.1.
+            BLIP's decoder) unless ``head`` sets its own ``loss``.
+            Defaults to 0.1.
         init_cfg (dict, optional): Initialisation, e.g.
             ``dict(type='Pretrained', checkpoint=URL)``.
     """

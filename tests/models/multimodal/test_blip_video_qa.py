@@ -74,6 +74,26 @@ def test_loss_is_weighted_sum_over_answers(qa_model):
         (singles[0] + singles[1]) / 2)
 
 
+def test_loss_is_the_references(qa_model):
+    """0.2 x BLIP's decoder loss (label smoothing 0.1, summed per answer),
+    as the Token Mixing reference computes it."""
+    data = qa_batch(qa_model, ['what color is it', 'which way'],
+                    [['red'], ['anticlockwise']])
+    loss = qa_model(**data, mode='loss')['vqa_loss']
+    states = qa_model.encode_question(data['video'], data['text'])
+    ids = qa_model.answer_ids[[0, 2]]
+    mask = qa_model.answer_mask[[0, 2]]
+    per_answer = qa_model.vqa_head.decoder(
+        ids,
+        attention_mask=mask,
+        encoder_hidden_states=states,
+        encoder_attention_mask=data['text']['attention_mask'],
+        labels=ids.masked_fill(mask == 0, -100),
+        return_dict=True,
+        reduction='none').loss
+    torch.testing.assert_close(loss, 0.2 * per_answer.sum() / 2)
+
+
 def hand_log_likelihoods(model, states, mask):
     """log p(answer [SEP] | [DEC], question) of each candidate, one decoder
     call per prefix (no padding, no cache)."""
