@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Usage: [GPUS=8] bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG [args]
-# PYTHON picks the interpreter (default: python).
+# PYTHON picks the interpreter (default: python); MASTER_PORT defaults to a
+# random port (as MMAction2's scripts), so that jobs sharing a node differ.
 set -x
 PARTITION=$1
 JOB_NAME=$2
@@ -12,6 +13,7 @@ SRUN_ARGS=${SRUN_ARGS:-""}
 PY_ARGS=${@:4}
 DIR=$(cd "$(dirname "$0")" && pwd)
 PYTHON=${PYTHON:-python}
+export MASTER_PORT=${MASTER_PORT:-$((12000 + RANDOM % 20000))}
 
 PYTHONPATH="$DIR/..":$PYTHONPATH \
 srun -p ${PARTITION} \

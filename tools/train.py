@@ -5,7 +5,6 @@ import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
 
 
 def parse_args():
@@ -110,11 +109,12 @@ def merge_args(cfg, args):
 
 def main():
     args = parse_args()
-    from mmvidlm.utils import register_all_modules, setup_cpu_distributed
+    from mmvidlm.utils import (build_runner, register_all_modules,
+                               setup_cpu_distributed)
     register_all_modules()
     cfg = merge_args(Config.fromfile(args.config), args)
     setup_cpu_distributed(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     runner.train()
 
 

@@ -31,8 +31,8 @@ from typing import Dict, List, Sequence, Tuple
 
 import cv2
 import numpy as np
-from mmengine.logging import print_log
-from mmengine.utils import ProgressBar
+
+from mmvidlm.utils.progress import progress_bar
 
 #: (shape, motion, is_motion_class)
 CLASSES: Tuple[Tuple[str, str, bool], ...] = (
@@ -278,27 +278,28 @@ def generate_synthetic_videos(root: str,
                 if json.load(f) == meta:
                     return meta
         total = len(CLASSES) * sum(num_videos.values())
-        print_log(f'Writing {total} synthetic videos to {root}',
-                  logger='current')
-        progress = ProgressBar(total, file=sys.stdout)
-        for split_id, (split, per_class) in enumerate(
-                sorted(num_videos.items())):
-            rng = np.random.RandomState([seed, split_id])
-            lines, captions = [], []
-            labels = [c for c in range(len(CLASSES)) for _ in range(per_class)]
-            for index, label in enumerate(labels):
-                frames, color = render_clip(label, rng, num_frames, size)
-                name = f'{split}_{index:05d}.mp4'
-                write_video(osp.join(root, 'videos', name), frames)
-                progress.update()
-                lines.append(f'{name} {label}\n')
-                captions.append(
-                    dict(video=name, label=label,
-                         captions=captions_for(label, color)))
-            with open(osp.join(root, f'{split}_list.txt'), 'w') as f:
-                f.writelines(lines)
-            with open(osp.join(root, f'{split}_captions.json'), 'w') as f:
-                json.dump(captions, f, indent=1)
+        with progress_bar(total, f'Generating {total} synthetic videos '
+                          f'in {root}') as update:
+            for split_id, (split, per_class) in enumerate(
+                    sorted(num_videos.items())):
+                rng = np.random.RandomState([seed, split_id])
+                lines, captions = [], []
+                labels = [
+                    c for c in range(len(CLASSES)) for _ in range(per_class)
+                ]
+                for index, label in enumerate(labels):
+                    frames, color = render_clip(label, rng, num_frames, size)
+                    name = f'{split}_{index:05d}.mp4'
+                    write_video(osp.join(root, 'videos', name), frames)
+                    update()
+                    lines.append(f'{name} {label}\n')
+                    captions.append(
+                        dict(video=name, label=label,
+                             captions=captions_for(label, color)))
+                with open(osp.join(root, f'{split}_list.txt'), 'w') as f:
+                    f.writelines(lines)
+                with open(osp.join(root, f'{split}_captions.json'), 'w') as f:
+                    json.dump(captions, f, indent=1)
         with open(meta_path, 'w') as f:
             json.dump(meta, f, indent=1)
     return meta

@@ -10,11 +10,12 @@ from .loops import EpochBasedTrainLoop  # noqa: E402
 from .model_wrappers import CPUDistributedDataParallel  # noqa: E402
 from .optimizers import TrainableParamsOptimWrapperConstructor  # noqa: E402
 from .retrieval_loops import RetrievalTestLoop, RetrievalValLoop  # noqa: E402
+from .runner import CPUDistributedRunner  # noqa: E402
 
 __all__ = [
-    'AtomicLocalBackend', 'CPUDistributedDataParallel', 'EpochBasedTrainLoop',
-    'MainProcessLoggerHook', 'NonFiniteLossHook', 'NumClassCheckHook',
-    'RetrievalTestLoop',
-    'RetrievalValLoop', 'SafeCheckpointHook', 'SkippedVideosHook',
+    'AtomicLocalBackend', 'CPUDistributedDataParallel', 'CPUDistributedRunner',
+    'EpochBasedTrainLoop', 'MainProcessLoggerHook', 'NonFiniteLossHook',
+    'NumClassCheckHook', 'RetrievalTestLoop', 'RetrievalValLoop',
+    'SafeCheckpointHook', 'SkippedVideosHook',
     'TrainableParamsOptimWrapperConstructor', 'atomic_write'
 ]

@@ -10,6 +10,10 @@ from mmengine.runner import TestLoop, ValLoop
 from mmengine.runner.amp import autocast
 
 from mmvidlm.registry import LOOPS
+from mmvidlm.utils.progress import progress_bar
+
+#: Queries re-ranked per call of ``itm_rerank``: the progress bar's step.
+ITM_CHUNK = 16
 
 
 def gather_by_index(indices: Sequence[int], items: Sequence,
@@ -55,10 +59,26 @@ def rerank_by_itm(model, samples: list, indices: Sequence[int],
     sim_t2v = torch.cat(text_feat) @ torch.stack(video_feat).t()  # (N, V)
     rank, world_size = dist.get_rank(), dist.get_world_size()
     num_texts, num_videos = sim_t2v.shape
-    t2v, v2t = module.itm_rerank(
-        sim_t2v, video_tokens, [ids for t in text_ids for ids in t],
-        range(rank, num_texts, world_size),
-        range(rank, num_videos, world_size))
+    text_rows = range(rank, num_texts, world_size)
+    video_rows = range(rank, num_videos, world_size)
+    text_ids = [ids for t in text_ids for ids in t]
+    t2v = torch.zeros(num_texts, num_videos)
+    v2t = torch.zeros(num_videos, num_texts)
+    title = (f'ITM re-ranking of the top {module.itm_topk}: this process '
+             f'has {len(text_rows)} of {num_texts} texts and '
+             f'{len(video_rows)} of {num_videos} videos')
+    with progress_bar(len(text_rows) + len(video_rows), title) as update:
+        # rows not asked for are zero: the chunks add up
+        for start in range(0, len(text_rows), ITM_CHUNK):
+            rows = text_rows[start:start + ITM_CHUNK]
+            t2v += module.itm_rerank(sim_t2v, video_tokens, text_ids, rows,
+                                     [])[0]
+            update(len(rows))
+        for start in range(0, len(video_rows), ITM_CHUNK):
+            rows = video_rows[start:start + ITM_CHUNK]
+            v2t += module.itm_rerank(sim_t2v, video_tokens, text_ids, [],
+                                     rows)[1]
+            update(len(rows))
     dist.all_reduce(t2v)  # each row was computed by one process
     dist.all_reduce(v2t)
     for sample, idx in zip(samples, indices):

@@ -6,7 +6,8 @@ import os
 import torch
 import torch.distributed as dist
 from mmengine.config import Config
-from mmengine.registry import DefaultScope
+from mmengine.registry import RUNNERS, DefaultScope
+from mmengine.runner import Runner
 
 
 def register_all_modules(init_default_scope: bool = True) -> None:
@@ -41,12 +42,15 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
     ``device_ids`` to DDP, both of which fail without CUDA. When no GPU is
     visible, we start the gloo process group from torchrun's environment
     ourselves (the runner then skips ``init_dist``) and wrap the model with
-    :class:`mmvidlm.engine.CPUDistributedDataParallel`. With a GPU, nothing
-    is changed.
+    :class:`mmvidlm.engine.CPUDistributedDataParallel`. The logs say what
+    runs: ``env_cfg.dist_cfg.backend`` becomes ``'gloo'`` and, unless the
+    config names a ``runner_type``,
+    :class:`mmvidlm.engine.CPUDistributedRunner` counts "CPU processes"
+    where MMEngine writes "GPU number". With a GPU, nothing is changed.
 
     Args:
-        cfg (Config): The experiment config; ``model_wrapper_cfg`` is set if
-            the user did not set one.
+        cfg (Config): The experiment config; ``model_wrapper_cfg`` and
+            ``runner_type`` are set if the user did not set them.
         launcher (str): The job launcher (``'none'`` does nothing).
     """
     if launcher == 'none' or torch.cuda.is_available():
@@ -71,3 +75,21 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
         atexit.register(_destroy_process_group)
     cfg.setdefault('model_wrapper_cfg',
                    dict(type='CPUDistributedDataParallel'))
+    cfg.setdefault('runner_type', 'CPUDistributedRunner')
+    env_cfg = cfg.setdefault('env_cfg', dict())
+    env_cfg.setdefault('dist_cfg', dict())['backend'] = 'gloo'
+
+
+def build_runner(cfg: Config) -> Runner:
+    """The runner of a config: the class its ``runner_type`` names, else
+    MMEngine's ``Runner`` (as MMAction2's tools do).
+
+    Args:
+        cfg (Config): The experiment config.
+
+    Returns:
+        Runner: The runner.
+    """
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)

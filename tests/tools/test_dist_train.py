@@ -19,7 +19,9 @@ def test_dist_train_two_cpu_processes(tmp_path, run_tool, synthetic_options,
         ])
     log = out.stdout.replace('  ', ' ')
     assert 'Distributed training: True' in log
-    assert 'GPU number: 2' in log  # MMEngine's name for the world size
+    # the truth about a CPU run: gloo, CPU processes (not nccl, GPUs)
+    assert 'CPU processes: 2' in log and 'GPU number' not in log
+    assert "dist_cfg: {'backend': 'gloo'}" in log and 'nccl' not in log
     # 24 training videos split over 2 processes of batch 4: 3 iterations.
     assert 'Epoch(train) [1][3/3]' in log
     assert (work_dir / 'epoch_1.pth').exists()

@@ -64,3 +64,31 @@ def test_train_resume_test(tmp_path, run_tool, short_run):
     }
     assert all(0 <= v <= 1 for v in accuracy.values())
 
+
+def test_run_demo_pins_one_thread(tmp_path):
+    """The seed is not enough on a CPU: runs with 1 and 2 threads sum in a
+    different order and train different weights. run_demo.sh runs every
+    step with one thread, whatever the caller's environment says."""
+    fake_python = tmp_path / 'python'
+    fake_python.write_text(
+        '#!/bin/sh\necho "threads=$OMP_NUM_THREADS,$MKL_NUM_THREADS $*"\n')
+    fake_python.chmod(0o755)
+    work_dir = tmp_path / 'work'
+    work_dir.mkdir()
+    (work_dir / 'last_checkpoint').write_text('epoch_1.pth')
+    import os
+    import subprocess
+    proc = subprocess.run(
+        ['bash', 'tools/run_demo.sh', DEMO_CONFIG,
+         str(work_dir)],
+        env=dict(
+            os.environ, PYTHON=str(fake_python), OMP_NUM_THREADS='2'),
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+        capture_output=True,
+        text=True)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    calls = [x for x in out.splitlines() if x.startswith('threads=')]
+    assert len(calls) == 3  # train, test, summary
+    assert all(x.startswith('threads=1,1 ') for x in calls)
+    assert '--seed 0 --deterministic' in calls[0]
