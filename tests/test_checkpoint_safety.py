@@ -27,7 +27,7 @@ register_all_modules()
 TESTS_DIR = osp.dirname(osp.abspath(__file__))
 REPO_ROOT = osp.dirname(TESTS_DIR)
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo',
-                       'naive_vit-tiny_8x32_synthetic-motion.py')
+                       'naive_vit-tiny_synthetic-motion.py')
 
 
 class ToyModel(BaseModel):

@@ -19,7 +19,7 @@ from mmengine.config import Config
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo',
-                       'naive_vit-tiny_8x32_synthetic-motion.py')
+                       'naive_vit-tiny_synthetic-motion.py')
 NUM_VIDEOS = 7
 
 

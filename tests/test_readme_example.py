@@ -26,14 +26,14 @@ def test_register_your_own_module(tmp_path, monkeypatch, run_tool,
                                   synthetic_options):
     examples = readme_examples()
     assert set(examples) == {
-        'my_modules.py', 'configs/demo/tsm_vit-tiny_8x32_synthetic-motion.py'
+        'my_modules.py', 'configs/demo/tsm_vit-tiny_synthetic-motion.py'
     }
     # A copy of the repository's configs with the example files added.
     shutil.copytree(osp.join(REPO_ROOT, 'configs'), tmp_path / 'configs')
     for name, code in examples.items():
         (tmp_path / name).write_text(code)
     config = str(tmp_path / 'configs' / 'demo' /
-                 'tsm_vit-tiny_8x32_synthetic-motion.py')
+                 'tsm_vit-tiny_synthetic-motion.py')
 
     monkeypatch.syspath_prepend(str(tmp_path))
     cfg = Config.fromfile(config)  # imports my_modules (custom_imports)

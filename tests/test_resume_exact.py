@@ -34,7 +34,7 @@ register_all_modules()
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo',
-                       'naive_vit-tiny_8x32_synthetic-motion.py')
+                       'naive_vit-tiny_synthetic-motion.py')
 
 KILL_HOOK = '''
 import os

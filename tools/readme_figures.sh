@@ -11,8 +11,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 WORK_ROOT=${1:-work_dirs}
 export PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
-NAIVE=configs/demo/naive_vit-tiny_8x32_synthetic-motion.py
-INTI=configs/demo/inti_vit-tiny_8x32_synthetic-motion.py
+NAIVE=configs/demo/naive_vit-tiny_synthetic-motion.py
+INTI=configs/demo/inti_vit-tiny_synthetic-motion.py
 CAPTION=configs/demo/tokenmix_blip-tiny_synthetic-caption.py
 RETRIEVAL=configs/demo/tokenmix_blip-tiny_synthetic-retrieval.py
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1

@@ -2,7 +2,7 @@
 # Train and test the demo on the built-in synthetic videos, print accuracy.
 #
 # Usage: bash tools/run_demo.sh [CONFIG] [WORK_DIR] [train.py/test.py args]
-#   CONFIG    default: configs/demo/naive_vit-tiny_8x32_synthetic-motion.py
+#   CONFIG    default: configs/demo/naive_vit-tiny_synthetic-motion.py
 #   WORK_DIR  default: work_dirs/demo (the checkpoint: WORK_DIR/epoch_N.pth,
 #             named in WORK_DIR/last_checkpoint)
 #   PYTHON    the interpreter (default: .venv/bin/python, see setup_env.sh)
@@ -15,7 +15,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-CONFIG=${1:-configs/demo/naive_vit-tiny_8x32_synthetic-motion.py}
+CONFIG=${1:-configs/demo/naive_vit-tiny_synthetic-motion.py}
 WORK_DIR=${2:-work_dirs/demo}
 EXTRA_ARGS=("${@:3}")
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}

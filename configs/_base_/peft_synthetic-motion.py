@@ -3,34 +3,23 @@
 # Recognizer3D parts as variables. MMEngine refuses two bases that both set
 # `model` or `optim_wrapper`; the encoder config (blip_encoders/) sets them,
 # so this file names the rest and each experiment config assembles it.
-_base_ = ['./datasets/synthetic_motion.py', './default_runtime.py']
+_base_ = [
+    './models/vit_tiny.py', './datasets/synthetic_motion.py',
+    './default_runtime.py'
+]
 
-# A ViT as narrow as 'tiny' but 12 layers deep, so that the encoder configs'
-# layer indices (ViT-B's) hold unchanged.
+# The tiny ViT (models/vit_tiny.py) but 12 layers deep, so that the encoder
+# configs' layer indices (ViT-B's) hold unchanged.
 recognizer = dict(
-    type='Recognizer3D',
+    _base_.tiny_recognizer,
     backbone=dict(
+        _base_.tiny_recognizer.backbone,
         arch=dict(
             _delete_=True,  # replaces the encoder config's arch='b'
             embed_dims=64,
             num_layers=12,
             num_heads=4,
-            feedforward_channels=256),
-        img_size=32,
-        patch_size=8,
-        num_frames=8,
-        out_type='cls_mean'),
-    cls_head=dict(
-        type='TimeSformerHead',
-        num_classes=6,
-        in_channels=64,
-        dropout_ratio=0.,
-        average_clips='prob'),
-    data_preprocessor=dict(
-        type='ActionDataPreprocessor',
-        mean=[122.771, 116.746, 104.094],
-        std=[68.5, 66.632, 70.323],
-        format_shape='NCTHW'))
+            feedforward_channels=256)))
 optimizer = dict(type='AdamW', lr=1e-3, weight_decay=0.05)
 # What the encoder config trains, plus the classification head.
 optim_wrapper_with_head = dict(

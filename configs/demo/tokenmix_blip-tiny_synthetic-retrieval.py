@@ -2,25 +2,11 @@
 # scratch on the built-in synthetic videos, on CPU:
 #   python tools/train.py configs/demo/tokenmix_blip-tiny_synthetic-retrieval.py
 _base_ = [
-    '../_base_/models/blip_tiny_synthetic.py',
+    '../_base_/models/blip_tiny.py',
     '../_base_/datasets/synthetic_retrieval.py',
     '../_base_/default_runtime.py'
 ]
-model = dict(
-    type='BlipVideoRetriever',
-    backbone=_base_.tiny_video_encoder,
-    text_backbone=dict(
-        type='mmpretrain.XBertEncoder', med_config=_base_.tiny_med_config),
-    vision_neck=dict(type='mmpretrain.Linear', in_features=64,
-                     out_features=32),
-    text_neck=dict(type='mmpretrain.Linear', in_features=64, out_features=32),
-    multimodal_head=dict(
-        type='mmpretrain.ITMHead',
-        hidden_size=64,
-        with_pooler=False,
-        loss=dict(type='mmpretrain.CrossEntropyLoss')),
-    data_preprocessor=_base_.tiny_data_preprocessor,
-    temperature=0.07)
+model = _base_.tiny_retriever
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12, val_interval=12)
 optim_wrapper = dict(

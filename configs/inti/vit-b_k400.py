@@ -6,17 +6,8 @@ _base_ = [
     '../_base_/schedules/adamw_30e_vifi-clip.py',
     '../_base_/default_runtime.py'
 ]
-
-# ViFi-CLIP's regularisation: label smoothing 0.1, mixup 0.8 / cutmix 1.0.
-num_classes = 400
+# ViFi-CLIP's regularisation (the schedule base) and CLIP's weights.
 model = dict(
-    backbone=dict(init_cfg=dict(type='Pretrained',
-                                checkpoint=_base_.clip_checkpoint)),
-    cls_head=dict(label_smooth_eps=0.1),
-    data_preprocessor=dict(
-        blending=dict(
-            type='RandomBatchAugment',
-            augments=[
-                dict(type='MixupBlending', alpha=0.8, num_classes=num_classes),
-                dict(type='CutmixBlending', alpha=1., num_classes=num_classes)
-            ])))
+    _base_.vifi_clip_regularisation.k400,
+    backbone=dict(
+        init_cfg=dict(type='Pretrained', checkpoint=_base_.clip_checkpoint)))

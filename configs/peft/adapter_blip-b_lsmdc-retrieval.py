@@ -2,12 +2,7 @@
 # BLIP ViT-B/16, LSMDC text-video retrieval; LP and LH trained too.
 _base_ = [
     '../_base_/models/blip_encoders/adapter_vit-b16.py',
-    '../_base_/models/blip_retrieval.py',
-    '../_base_/datasets/lsmdc_retrieval.py',
-    '../_base_/schedules/adamw_blip-video_5e.py',
-    '../_base_/default_runtime.py'
+    '../_base_/blip-b_retrieval.py', '../_base_/datasets/lsmdc_retrieval.py'
 ]
 model = _base_.blip_retrieval_model
-optim_wrapper = dict(
-    **_base_.blip_finetune_optim,
-    paramwise_cfg=dict(trainable=_base_.blip_retrieval_trainable))
+optim_wrapper = _base_.blip_retrieval_optim_wrapper

@@ -5,5 +5,5 @@ _base_ = [
     '../_base_/models/blip_encoders/bitfit_vit-b16.py',
     '../_base_/peft_synthetic-motion.py'
 ]
-model = {{_base_.recognizer}}
-optim_wrapper = {{_base_.optim_wrapper_with_head}}
+model = _base_.recognizer
+optim_wrapper = _base_.optim_wrapper_with_head

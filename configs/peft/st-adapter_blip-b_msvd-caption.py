@@ -2,12 +2,7 @@
 # BLIP ViT-B/16, MSVD captioning; LP and LH trained too.
 _base_ = [
     '../_base_/models/blip_encoders/st_adapter_vit-b16.py',
-    '../_base_/models/blip_caption.py',
-    '../_base_/datasets/msvd_caption.py',
-    '../_base_/schedules/adamw_blip-video_5e.py',
-    '../_base_/default_runtime.py'
+    '../_base_/blip-b_caption.py', '../_base_/datasets/msvd_caption.py'
 ]
 model = _base_.blip_caption_model
-optim_wrapper = dict(
-    **_base_.blip_finetune_optim,
-    paramwise_cfg=dict(trainable=_base_.blip_caption_trainable))
+optim_wrapper = _base_.blip_caption_optim_wrapper

@@ -5,5 +5,5 @@ _base_ = [
     '../_base_/models/blip_encoders/vivit_vit-b16.py',
     '../_base_/peft_synthetic-motion.py'
 ]
-model = {{_base_.recognizer}}
-optim_wrapper = dict(optimizer={{_base_.optimizer}})
+model = _base_.recognizer
+optim_wrapper = dict(optimizer=_base_.optimizer)

@@ -1,18 +1,8 @@
-# Token Mixing, BLIP ViT-L/16, MSR-VTT captioning: 8 frames at 224x224,
-# token mixing in the last (24th) layer; trained: that layer, LP, LH.
+# Token Mixing, BLIP ViT-L/16, MSR-VTT captioning: 8 frames at 224x224, token
+# mixing in the last (24th) layer; trained: that layer, LP, LH.
 _base_ = [
-    '../_base_/models/blip_vit-l16.py',
-    '../_base_/models/blip_caption_large.py',
-    '../_base_/datasets/msrvtt_caption.py',
-    '../_base_/schedules/adamw_blip-video_5e.py',
-    '../_base_/default_runtime.py'
+    '../_base_/models/blip_encoders/tokenmix_vit-l16.py',
+    '../_base_/blip-l_caption.py', '../_base_/datasets/msrvtt_caption.py'
 ]
-model = dict(
-    **_base_.blip_caption_model, backbone=dict(token_mix_layers=[23]))
-optim_wrapper = dict(
-    **_base_.blip_finetune_optim,
-    constructor='TrainableParamsOptimWrapperConstructor',
-    paramwise_cfg=dict(
-        trainable=dict(
-            visual=[r'backbone\.layers\.23\.'],
-            **_base_.blip_caption_trainable)))
+model = _base_.blip_caption_model
+optim_wrapper = _base_.blip_caption_optim_wrapper

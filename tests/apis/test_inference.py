@@ -12,7 +12,7 @@ from mmvidlm.apis import (TextToVideoRetrievalInferencer,
                           recognize_long_video, recognize_video)
 from mmvidlm.datasets.synthetic import CLASS_NAMES, render_clip, write_video
 
-RECOGNITION = 'configs/demo/naive_vit-tiny_8x32_synthetic-motion.py'
+RECOGNITION = 'configs/demo/naive_vit-tiny_synthetic-motion.py'
 CAPTION = 'configs/demo/tokenmix_blip-tiny_synthetic-caption.py'
 RETRIEVAL = 'configs/demo/tokenmix_blip-tiny_synthetic-retrieval.py'
 

@@ -12,7 +12,7 @@ from tests.conftest import REPO_ROOT
 
 register_all_modules()
 
-CONFIG = f'{REPO_ROOT}/configs/demo/naive_vit-tiny_8x32_synthetic-motion.py'
+CONFIG = f'{REPO_ROOT}/configs/demo/naive_vit-tiny_synthetic-motion.py'
 
 
 def runner_on_list(tmp_path, root, labels, loader='test', **dataset_args):

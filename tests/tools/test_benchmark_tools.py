@@ -11,7 +11,7 @@ from mmvidlm.utils.benchmark import (BenchmarkResult, TensorMemoryTracker,
 
 REPO = osp.join(osp.dirname(__file__), '..', '..')
 NAIVE_TINY = osp.join(REPO, 'configs', 'demo',
-                      'naive_vit-tiny_8x32_synthetic-motion.py')
+                      'naive_vit-tiny_synthetic-motion.py')
 LAST_LINE = re.compile(r'clips/s: (\S+)  latency_ms: (\S+)  '
                        r'peak_mem_mb: (\S+)')
 

@@ -1,6 +1,6 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
 """tools/dist_train.sh with 2 processes on a machine without a GPU."""
-DEMO_CONFIG = 'configs/demo/naive_vit-tiny_8x32_synthetic-motion.py'
+DEMO_CONFIG = 'configs/demo/naive_vit-tiny_synthetic-motion.py'
 
 
 def test_dist_train_two_cpu_processes(tmp_path, run_tool, synthetic_options,

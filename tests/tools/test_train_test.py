@@ -6,7 +6,7 @@ import pytest
 
 from mmvidlm.datasets import accuracy_by_group
 
-DEMO_CONFIG = 'configs/demo/naive_vit-tiny_8x32_synthetic-motion.py'
+DEMO_CONFIG = 'configs/demo/naive_vit-tiny_synthetic-motion.py'
 
 
 @pytest.fixture

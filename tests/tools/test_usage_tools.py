@@ -13,7 +13,7 @@ import torch
 
 from mmvidlm.datasets.synthetic import CLASS_NAMES
 
-DEMO_CONFIG = 'configs/demo/naive_vit-tiny_8x32_synthetic-motion.py'
+DEMO_CONFIG = 'configs/demo/naive_vit-tiny_synthetic-motion.py'
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 

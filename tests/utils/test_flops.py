@@ -74,7 +74,7 @@ def test_vit_b_reproduces_the_paper():
 
 def test_get_flops_tool(run_tool):
     out = run_tool('analysis_tools/get_flops.py',
-                   'configs/demo/inti_vit-tiny_8x32_synthetic-motion.py',
+                   'configs/demo/inti_vit-tiny_synthetic-motion.py',
                    '--shape', 4, 32, 32).stdout
     last = out.strip().splitlines()[-1]
     assert re.fullmatch(r'GFLOPs: \d+\.\d+  Params: \d+\.\d+M', last), last

@@ -51,7 +51,7 @@ METHODS = (
     Method('naive ViT-B/16', 'configs/naive/vit-b_k400.py'),
     Method('InTI-B (5, 9)', 'configs/inti/vit-b_k400.py'),
     Method('InTI-B + UniFormerV2 modules',
-           'configs/inti/vit-b_uniformerv2_8xb8-16x224_k400.py'),
+           'configs/inti/vit-b_uniformerv2_k400.py'),
     Method(
         'MMAction2 UniFormerV2-B/16',
         mmaction_config('uniformerv2/uniformerv2-base-p16-res224_clip_'

@@ -1,22 +1,26 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
-"""Generate the tables of model_zoo.md from the configs.
+"""Generate the tables of model_zoo.md from the method index.
 
-    python tools/analysis_tools/model_zoo_table.py [--write] [--only DIR]
+    python tools/analysis_tools/model_zoo_table.py [--measure] [--write]
+        [--only DIR]
 
-For every config under ``configs/`` (one table per folder): its initial
-weights (``init_cfg``), frames x resolution, the video encoder's GFLOPs
-(multiply-adds of one view, attention included: ``mmvidlm.utils.flops``, as
-``get_flops.py``) and parameters, the updated parameters (UP) of the video
-encoder for configs that train only part of it (the freezing of
-``count_params.py``), and the paper's reported numbers. Models are built on
-the meta device: nothing is computed or downloaded. ``--write`` replaces the
-generated part of model_zoo.md; otherwise the tables are printed.
+For every entry of the metafiles (``configs/<method>/metafile.yml``, one
+table per folder): its initial weights (``init_cfg``), frames x resolution,
+the video encoder's GFLOPs (multiply-adds of one view, attention included:
+``mmvidlm.utils.flops``, as ``get_flops.py``) and parameters, the updated
+parameters (UP) of the video encoder for configs that train only part of it
+(the freezing of ``count_params.py``), and the paper's reported results.
+
+The cost figures are the metafiles' ``Metadata`` (``FLOPs``, ``Parameters``,
+``Updated Parameters``); ``--measure`` measures them again from the configs
+and rewrites them in the metafiles (models are built on the meta device:
+nothing is computed or downloaded). ``--write`` replaces the generated part
+of model_zoo.md; otherwise the tables are printed.
 """
 import argparse
 import importlib.util
 import os.path as osp
 import re
-from glob import glob
 
 import torch
 from mmengine.config import Config
@@ -37,116 +41,6 @@ GROUPS = [
     ('Demos (synthetic data, CPU)', 'demo'),
 ]
 
-_CAP = 'B4 / M / R / C'
-_RET = 'R@1 / R@5 / R@10'
-#: Numbers of the papers, by config path under configs/ (no extension).
-#: InTI: Kinetics-400 / SSv2 top-1 and the paper's GFLOPs for one view;
-#: Token Mixing: captioning BLEU-4 / METEOR / ROUGE-L / CIDEr, retrieval
-#: recall, and the paper's UP (updated parameters of the video encoder).
-REPORTED = {
-    'naive/vit-b_k400': 'top-1 83.4, 281 GFLOPs (InTI Tab. 1)',
-    'naive/vit-l14_k400': 'top-1 86.7, 1297 GFLOPs (InTI Tab. 1)',
-    'naive/vit-b_8xb8-16x224_ssv2': 'top-1 43.6, 281 GFLOPs (InTI Tab. 3)',
-    'inti/vit-b_early-3-7_8xb8-16x224_k400':
-    'top-1 83.6, 147 GFLOPs (InTI Tab. 1)',
-    'inti/vit-b_k400': 'top-1 84.1, 182 GFLOPs (InTI Tab. 1)',
-    'inti/vit-b_late-7-11_8xb8-16x224_k400':
-    'top-1 84.2, 217 GFLOPs (InTI Tab. 1)',
-    'inti/vit-b_uniformerv2_early-3-7_8xb8-16x224_k400':
-    'top-1 84.5, 150 GFLOPs (InTI Tab. 1)',
-    'inti/vit-b_uniformerv2_8xb8-16x224_k400':
-    'top-1 84.9, 184 GFLOPs (InTI Tab. 1, 2)',
-    'inti/vit-b_uniformerv2_late-7-11_8xb8-16x224_k400':
-    'top-1 85.0, 220 GFLOPs (InTI Tab. 1)',
-    'inti/vit-l14_early-6-12_8xb8-16x224_k400':
-    'top-1 86.9, 650 GFLOPs (InTI Tab. 1)',
-    'inti/vit-l14_k400': 'top-1 87.1, 811 GFLOPs (InTI Tab. 1)',
-    'inti/vit-l14_late-14-20_8xb8-16x224_k400':
-    'top-1 87.2, 973 GFLOPs (InTI Tab. 1)',
-    'inti/vit-l14_uniformerv2_early-6-12_8xb8-16x224_k400':
-    'top-1 87.1, 656 GFLOPs (InTI Tab. 1)',
-    'inti/vit-l14_uniformerv2_8xb8-16x224_k400':
-    'top-1 87.6, 817 GFLOPs (InTI Tab. 1, 2)',
-    'inti/vit-l14_uniformerv2_late-14-20_8xb8-16x224_k400':
-    'top-1 87.7, 978 GFLOPs (InTI Tab. 1)',
-    'inti/vit-b_uniformerv2_8xb8-16x224_ssv2':
-    'top-1 69.3, 234 GFLOPs (InTI Tab. 3)',
-    'inti/ablations/vit-b_uniformerv2_ctx-token_8xb8-16x224_k400':
-    'top-1 84.3 (InTI Tab. 5a)',
-    'inti/ablations/vit-b_uniformerv2_ctx-token-frame_8xb8-16x224_k400':
-    'top-1 84.6 (InTI Tab. 5a)',
-    'inti/ablations/vit-b_uniformerv2_fusion-add_8xb8-16x224_k400':
-    'top-1 84.5 (InTI Tab. 5b)',
-    'inti/ablations/vit-b_uniformerv2_fusion-cat_8xb8-16x224_k400':
-    'top-1 84.7 (InTI Tab. 5b)',
-    'inti/ablations/vit-b_uniformerv2_head-sigmoid_8xb8-16x224_k400':
-    'top-1 84.5 (InTI Tab. 5b)',
-    'inti/ablations/vit-b_uniformerv2_head-attention_8xb8-16x224_k400':
-    'top-1 84.6 (InTI Tab. 5b)',
-    'compressive/tome_vit-b_uniformerv2_8xb8-16x224_k400':
-    'top-1 84.2, 192 GFLOPs (InTI Tab. 2)',
-    'compressive/sta_vit-b_uniformerv2_8xb8-16x224_k400':
-    'top-1 84.1, 192 GFLOPs (InTI Tab. 2)',
-    'compressive/convpooling_vit-b_uniformerv2_8xb8-16x224_k400':
-    'top-1 82.7, 184 GFLOPs (InTI Tab. 2)',
-    'compressive/linearpooling_vit-b_uniformerv2_8xb8-16x224_k400':
-    'top-1 83.9, 179 GFLOPs (InTI Tab. 2)',
-    # Token Mixing, partial fine-tuning (Tab. 1, 2; ViT-L: Tab. 5, 6).
-    'tokenmix/blip-b_msvd-caption': f'{_CAP} 67.0 / 44.9 / 82.2 / 146.9, '
-    'UP 7.1 (TM Tab. 1)',
-    'tokenmix/blip-b_vatex-caption': f'{_CAP} 38.5 / 26.1 / 53.2 / 69.5, '
-    'UP 7.1 (TM Tab. 1)',
-    'tokenmix/blip-b_msrvtt-caption': f'{_CAP} 48.9 / 32.9 / 65.5 / 67.9, '
-    'UP 7.1 (TM Tab. 1)',
-    'tokenmix/blip-b_msrvtt-retrieval': f'{_RET} 47.1 / 70.8 / 80.5, '
-    'UP 7.07 (TM Tab. 2)',
-    'tokenmix/blip-b_lsmdc-retrieval': f'{_RET} 22.1 / 39.9 / 48.8, '
-    'UP 7.07 (TM Tab. 2)',
-    'tokenmix/blip-l_msvd-caption':
-    f'{_CAP} 70.83 / 46.89 / 84.09 / 160.50 (TM Tab. 5)',
-    'tokenmix/blip-l_vatex-caption':
-    f'{_CAP} 39.12 / 25.85 / 53.25 / 69.04 (TM Tab. 5)',
-    'tokenmix/blip-l_msrvtt-caption':
-    f'{_CAP} 47.95 / 32.53 / 65.39 / 68.21 (TM Tab. 5)',
-    'tokenmix/blip-l_msrvtt-retrieval': f'{_RET} 50.5 / 74.2 / 82.0 '
-    '(TM Tab. 6)',
-    'tokenmix/blip-l_lsmdc-retrieval': f'{_RET} 25.0 / 43.3 / 51.3 '
-    '(TM Tab. 6)',
-}
-_PEFT_TABLE1 = {  # method: (UP, MSVD, VATEX, MSR-VTT captioning)
-    'vivit': ('226.5 (text decoder too)', '67.4 / 45.1 / 82.1 / 149.1',
-              '38.5 / 26.3 / 53.4 / 69.9', '48.8 / 32.5 / 65.5 / 67.8'),
-    'dual-attention': ('84.9', '65.7 / 44.3 / 81.3 / 144.7',
-                       '36.6 / 24.5 / 51.5 / 60.8',
-                       '46.4 / 31.7 / 64.2 / 63.7'),
-    'st-adapter': ('54.8', '66.5 / 44.3 / 81.5 / 141.7',
-                   '35.6 / 24.6 / 51.5 / 59.2', '45.7 / 31.7 / 64.1 / 64.2'),
-    'temporal-ft': ('28.3', '66.5 / 44.3 / 81.2 / 144.7',
-                    '35.4 / 24.2 / 50.9 / 58.4', '46.1 / 31.8 / 64.2 / 63.1'),
-    'adapter': ('1.9', '59.9 / 42.7 / 78.8 / 127.3',
-                '32.1 / 22.8 / 49.1 / 50.8', '36.9 / 29.9 / 59.9 / 52.1'),
-    'bitfit': ('0.3', '62.1 / 43.2 / 79.9 / 132.5',
-               '32.4 / 22.9 / 49.3 / 51.2', '39.5 / 30.2 / 60.9 / 55.1'),
-}
-for _method, (_up, *_scores) in _PEFT_TABLE1.items():
-    for _data, _score in zip(('msvd', 'vatex', 'msrvtt'), _scores):
-        REPORTED[f'peft/{_method}_blip-b_{_data}-caption'] = (
-            f'{_CAP} {_score}, UP {_up} (TM Tab. 1)')
-_PEFT_TABLE2 = {  # method: (UP, MSR-VTT, LSMDC retrieval)
-    'vivit': ('226.51 (text too)', '47.6 / 73.4 / 81.8', '26.3 / 45.9 / 54.1'),
-    'temporal-ft': ('28.31', '45.5 / 70.6 / 79.8', '21.3 / 40.2 / 50.1'),
-    'adapter': ('1.88', '47.1 / 72.4 / 79.4', '22.0 / 40.1 / 50.1'),
-    'bitfit': ('0.26', '42.1 / 64.8 / 75.3', '20.6 / 37.8 / 47.1'),
-}
-for _method, (_up, *_scores) in _PEFT_TABLE2.items():
-    for _data, _score in zip(('msrvtt', 'lsmdc'), _scores):
-        REPORTED[f'peft/{_method}_blip-b_{_data}-retrieval'] = (
-            f'{_RET} {_score}, UP {_up} (TM Tab. 2)')
-REPORTED['peft/plain_blip-b_msvd-caption'] = (
-    f'{_CAP} 65.7 / 44.3 / 81.6 / 146.3 (TM Tab. 3, PF without TM)')
-REPORTED['peft/plain_blip-b_msrvtt-retrieval'] = (
-    f'{_RET} 46.1 / 70.1 / 79.6 (TM Tab. 3, PF without TM)')
-
 
 def _load_tool(name: str):
     """A module of tools/analysis_tools (they are scripts, not a package)."""
@@ -162,18 +56,18 @@ def _format(gflops: float) -> str:
 
 
 def initial_weights(cfg: Config) -> str:
-    """The checkpoint of the model's or the backbone's ``init_cfg``."""
+    """The checkpoint URL of the model's or the backbone's ``init_cfg``."""
     for init_cfg in (cfg.model.get('init_cfg'),
                      cfg.model.get('backbone', {}).get('init_cfg')):
         if isinstance(init_cfg, dict) and init_cfg.get('checkpoint'):
-            url = init_cfg['checkpoint']
-            return f'[{osp.basename(url)}]({url})'
+            return init_cfg['checkpoint']
     return 'none (trained from scratch)'
 
 
 def measure(cfg: Config) -> dict:
-    """GFLOPs and parameters of the video encoder, and UP if the config
-    trains only part of it."""
+    """The ``Metadata`` cost fields of a config: FLOPs (multiply-adds) and
+    parameters of the video encoder for one view, and its updated
+    parameters if the config trains only part of it."""
     from mmvidlm.models.utils import updated_params
     from mmvidlm.registry import MODELS
     from mmvidlm.utils.flops import count_macs, count_params
@@ -182,10 +76,10 @@ def measure(cfg: Config) -> dict:
     # Counted on the meta device: shapes only, no compute.
     backbone = MODELS.build(backbone_cfg).eval().to('meta')
     clip = torch.empty(1, 3, T, size, size, device='meta')
-    row = dict(
-        frames=f'{T} × {size}²',
-        gflops=_format(count_macs(backbone, clip) / 1e9),
-        params=f'{count_params(backbone) / 1e6:.2f}')
+    metadata = {
+        'FLOPs': int(count_macs(backbone, clip)),
+        'Parameters': int(count_params(backbone))
+    }
     optim_wrapper = cfg.get('optim_wrapper', {})
     trainable = optim_wrapper.get('paramwise_cfg', {}).get('trainable', {})
     # The video encoder's groups (the text parts need the tokenizer files).
@@ -199,7 +93,7 @@ def measure(cfg: Config) -> dict:
         if all(p.lstrip('^').startswith('backbone') for p in patterns)
     }
     if trainable and not visual:
-        row['up'] = '0.00'
+        metadata['Updated Parameters'] = 0
     elif trainable:
         encoder_cfg = Config(
             dict(
@@ -209,38 +103,76 @@ def measure(cfg: Config) -> dict:
                     paramwise_cfg=dict(
                         optim_wrapper['paramwise_cfg'], trainable=visual))))
         encoder = _load_tool('count_params').build_frozen_model(encoder_cfg)
-        row['up'] = f'{updated_params(encoder)["backbone"][1] / 1e6:.2f}'
-    return row
+        metadata['Updated Parameters'] = int(
+            updated_params(encoder)['backbone'][1])
+    return metadata
 
 
-def table(folder: str) -> str:
+def reported(model: dict) -> str:
+    """The paper's results of a metafile entry, in the table's short form
+    (e.g. ``top-1 84.1, 182 GFLOPs (InTI Tab. 1)``)."""
+    short = {'Top 1 Accuracy': 'top-1', 'Updated Params (M)': 'UP'}
+    groups = (('BLEU-4', 'METEOR', 'ROUGE-L', 'CIDEr'), ('R@1', 'R@5', 'R@10'))
+    texts = []
+    for result in model.get('Results') or []:
+        metrics, parts = dict(result['Metrics']), []
+        for group in groups:
+            if group[0] in metrics:
+                values = ' / '.join(str(metrics.pop(k)) for k in group)
+                names = ' / '.join({'BLEU-4': 'B4', 'METEOR': 'M',
+                                    'ROUGE-L': 'R', 'CIDEr': 'C'}.get(k, k)
+                                   for k in group)
+                parts.append(f'{names} {values}')
+        for name, value in metrics.items():
+            parts.append(f'{value} {name}' if name == 'GFLOPs' else
+                         f'{short.get(name, name)} {value}')
+        texts.append(f'{", ".join(parts)} ({result["Source"]})')
+    return '; '.join(texts)
+
+
+def table(models: list) -> str:
+    """The markdown table of metafile entries."""
     lines = [
         '| Config | Initial weights | Frames × res. | GFLOPs | Params (M) '
         '| UP (M) | Reported by the paper |',
         '| ------ | --------------- | ------------- | -----: | ---------: '
         '| -----: | --------------------- |'
     ]
-    paths = sorted(
-        glob(osp.join(REPO_ROOT, 'configs', folder, '**', '*.py'),
-             recursive=True))
-    for path in paths:
-        name = osp.relpath(path, osp.join(REPO_ROOT, 'configs'))[:-3]
-        try:
-            cfg = Config.fromfile(path)
-            weights, row = initial_weights(cfg), measure(cfg)
-        except Exception as error:  # a config under construction
-            print(f'{name}: not measured ({type(error).__name__}: {error})')
-            weights, row = '', {}
+    for model in sorted(models, key=lambda m: m['Config']):
+        meta = model['Metadata']
+        weights = meta['Pretrained']
+        if weights.startswith('http'):
+            weights = f'[{osp.basename(weights)}]({weights})'
+        up = meta.get('Updated Parameters')
+        up = '' if up is None else f'{up / 1e6:.2f}'
+        size = meta['Resolution'].split('x')[0]  # square views
         lines.append(
-            f'| [{osp.basename(name)}](configs/{name}.py) '
-            f'| {weights} | {row.get("frames", "")} '
-            f'| {row.get("gflops", "")} | {row.get("params", "")} '
-            f'| {row.get("up", "")} | {REPORTED.get(name, "")} |')
+            f'| [{osp.basename(model["Config"])[:-3]}]({model["Config"]}) '
+            f'| {weights} | {meta["Frames"]} × {size}² '
+            f'| {_format(meta["FLOPs"] / 1e9)} '
+            f'| {meta["Parameters"] / 1e6:.2f} | {up} | {reported(model)} |')
     return '\n'.join(lines)
+
+
+def update_metafiles(models: list) -> None:
+    """Measure every entry's config and rewrite its cost fields."""
+    index = _load_tool('model_index')
+    for model in models:
+        cfg = Config.fromfile(osp.join(REPO_ROOT, model['Config']))
+        measured = measure(cfg)
+        index.update_metadata(
+            model['Name'], model['metafile'],
+            **{key.replace(' ', '_'): value
+               for key, value in measured.items()})
+        print(f'{model["Name"]}: {measured}')
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument(
+        '--measure',
+        action='store_true',
+        help='measure the cost figures again and rewrite the metafiles')
     parser.add_argument(
         '--write', action='store_true', help='update model_zoo.md')
     parser.add_argument(
@@ -252,7 +184,18 @@ def main():
     register_all_modules()
     MMLogger.get_current_instance().setLevel('ERROR')  # build messages
     groups = [g for g in GROUPS if args.only in (None, g[1])]
-    text = '\n\n'.join(f'### {heading}\n\n{table(folder)}'
+    index = _load_tool('model_index')
+
+    def models_of(folder):
+        return [
+            model for model in index.load_models()
+            if model['Config'].startswith(f'configs/{folder}/')
+        ]
+
+    if args.measure:
+        for _, folder in groups:
+            update_metafiles(models_of(folder))
+    text = '\n\n'.join(f'### {heading}\n\n{table(models_of(folder))}'
                        for heading, folder in groups)
     if not args.write or args.only:
         print(text)

@@ -70,7 +70,7 @@ TINY = dict(
     norm_cfg=dict(type='LN', eps=1e-5),
     init_cfg=None)
 #: Head, data preprocessor and optimizer of every classifier: the naive demo.
-TEMPLATE = 'configs/demo/naive_vit-tiny_8x32_synthetic-motion.py'
+TEMPLATE = 'configs/demo/naive_vit-tiny_synthetic-motion.py'
 #: The InTI family's insertion points on the 4-layer tiny ViT (the ViT-B
 #: configs insert after blocks 5 and 9 of 12).
 TINY_INTI = dict(inti_layers=(2, 3))
@@ -100,11 +100,11 @@ METHODS = (
     SyntheticMethod('naive', 'baseline', 'configs/naive/vit-b_k400.py'),
     SyntheticMethod('InTI', 'InTI', 'configs/inti/vit-b_k400.py', TINY_INTI),
     SyntheticMethod('InTI + UniFormerV2 modules', 'InTI',
-                    'configs/inti/vit-b_uniformerv2_8xb8-16x224_k400.py',
+                    'configs/inti/vit-b_uniformerv2_k400.py',
                     TINY_INTI),
     *(SyntheticMethod(
         name, 'compressive',
-        f'configs/compressive/{prefix}_vit-b_uniformerv2_8xb8-16x224_k400.py',
+        f'configs/compressive/{prefix}_vit-b_uniformerv2_k400.py',
         TINY_INTI) for name, prefix in (('LinearPooling', 'linearpooling'),
                                         ('ConvPooling', 'convpooling'),
                                         ('ToMe', 'tome'), ('STA', 'sta'))),

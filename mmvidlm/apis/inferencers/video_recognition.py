@@ -30,7 +30,7 @@ class VideoRecognitionInferencer(VideoInferencerMixin, ActionRecogInferencer):
     Example:
         >>> from mmvidlm.apis import VideoRecognitionInferencer
         >>> inferencer = VideoRecognitionInferencer(
-        ...     'configs/demo/naive_vit-tiny_8x32_synthetic-motion.py',
+        ...     'configs/demo/naive_vit-tiny_synthetic-motion.py',
         ...     'work_dirs/demo/epoch_40.pth', device='cpu')
         >>> inferencer('video.mp4')['predictions'][0]['pred_scores']
     """

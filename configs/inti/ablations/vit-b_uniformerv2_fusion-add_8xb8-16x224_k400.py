@@ -1,3 +1,0 @@
-# Ablation (ECCV 2024, Table 5b): 'Add All' feature fusion.
-_base_ = ['../vit-b_uniformerv2_8xb8-16x224_k400.py']
-model = dict(backbone=dict(compressor=dict(fusion='add')))

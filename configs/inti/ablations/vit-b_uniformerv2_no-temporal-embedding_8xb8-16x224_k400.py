@@ -1,3 +1,0 @@
-# Ablation (ECCV 2024, Table 3.2): no temporal position embedding (Eq. 8).
-_base_ = ['../vit-b_uniformerv2_8xb8-16x224_k400.py']
-model = dict(backbone=dict(compressor=dict(temporal_embedding=False)))

@@ -1,0 +1,4 @@
+# InTI early: ViT-L/14, InTI after blocks 6 and 12, Kinetics-400 (ECCV 2024,
+# Table 1).
+_base_ = ['./vit-l14_k400.py']
+model = dict(backbone=dict(inti_layers=(6, 12)))
