@@ -7,7 +7,7 @@
 # No download (see the tiny base). Everything is trained, and the text
 # transformers have no dropout, as in the caption demo.
 _base_ = [
-    '../_base_/models/blip_tiny_synthetic.py',
+    '../_base_/models/blip_tiny.py',
     '../_base_/datasets/synthetic_qa.py',
     '../_base_/default_runtime.py'
 ]
