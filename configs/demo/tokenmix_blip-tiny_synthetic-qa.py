@@ -5,7 +5,11 @@
 # the direction questions (`qa/accuracy_direction`) is the part that needs
 # the order of the frames (50 % for a frame-order-invariant model).
 # No download (see the tiny base). Everything is trained, and the text
-# transformers have no dropout, as in the caption demo.
+# transformers have no dropout, as in the caption demo. One run of the
+# command above (OMP_NUM_THREADS=1, 6 min on a loaded 2-core CPU) ended with
+# qa/accuracy 64.8: color 85.4, shape 58.3, direction 43.8 (chance: the tiny
+# encoder, token mixing in its last layer only, did not learn the order of
+# the frames in 30 epochs); with lr 3e-3: 57.0 (81.3, 37.5, 50.0).
 _base_ = [
     '../_base_/models/blip_tiny.py',
     '../_base_/datasets/synthetic_qa.py',
@@ -30,7 +34,7 @@ model = dict(
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=30, val_interval=30)
 optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=3e-3, weight_decay=0.01),
+    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.01),
     clip_grad=dict(max_norm=5, norm_type=2))
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
