@@ -2,9 +2,8 @@
 """Config mistakes fail when the model / optimizer / tokenizer is built,
 with a message that says what is wrong and what would be right."""
 import pytest
-import torch.nn as nn
 
-from mmvidlm.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS, TOKENIZER
+from mmvidlm.registry import MODELS, TOKENIZER
 from mmvidlm.utils import register_all_modules
 
 register_all_modules()
@@ -29,36 +28,33 @@ def test_inti_frame_count_that_cannot_be_halved():
 def test_token_mixing_layer_out_of_range(index):
     with pytest.raises(
             ValueError,
-            match=f'token_mix_layers: this ViT has 4 layers, indexed 0..3 '
+            match=f'layer_cfgs: layers: this ViT has 4 layers, indexed 0..3 '
             rf'\(or -4..-1\), got {index}'):
         MODELS.build(
             dict(
-                type='TokenMixViT',
+                type='VideoViT',
                 arch='tiny',
                 img_size=32,
                 patch_size=16,
                 num_frames=4,
-                token_mix_layers=(index, )))
+                layer_cfgs=dict(type='TokenMixLayer', layers=[index])))
 
 
-def test_freeze_pattern_matching_no_parameter():
-
-    class Tiny(nn.Module):
-
-        def __init__(self):
-            super().__init__()
-            self.backbone = nn.Linear(2, 2)
-
-    constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(
-        dict(
-            type='TrainableParamsOptimWrapperConstructor',
-            optim_wrapper_cfg=dict(optimizer=dict(type='SGD', lr=0.1)),
-            paramwise_cfg=dict(trainable=dict(visual=[r'backbon\.']))))
+def test_trainable_entry_selecting_no_parameter():
+    # a typo of the layer type: nothing would train in the encoder
     with pytest.raises(
             ValueError,
-            match=r"trainable\['visual'\]: the pattern 'backbon\\\\.' "
-            'matches no parameter of Tiny'):
-        constructor(Tiny())
+            match="trainable entry 'TokenMixLayr' of VideoViT selects no "
+            'parameter'):
+        MODELS.build(
+            dict(
+                type='VideoViT',
+                arch='tiny',
+                img_size=32,
+                patch_size=16,
+                num_frames=4,
+                layer_cfgs=dict(type='TokenMixLayer', layers=[-1]),
+                trainable=['TokenMixLayr']))
 
 
 def test_tokenizer_path_that_does_not_exist(tmp_path):

@@ -26,7 +26,9 @@ def test_register_your_own_module(tmp_path, monkeypatch, run_tool,
                                   synthetic_options):
     examples = readme_examples()
     assert set(examples) == {
-        'my_modules.py', 'configs/demo/tsm_vit-tiny_synthetic-motion.py'
+        'my_modules.py', 'configs/demo/tsm_vit-tiny_synthetic-motion.py',
+        'my_method.py',
+        'configs/_base_/models/blip_encoders/gated_shift_vit-b16.py'
     }
     # A copy of the repository's configs with the example files added.
     shutil.copytree(osp.join(REPO_ROOT, 'configs'), tmp_path / 'configs')
@@ -49,6 +51,21 @@ def test_register_your_own_module(tmp_path, monkeypatch, run_tool,
     assert not y[:, 0, :, :2].any()
     assert model.backbone(torch.randn(1, 3, 8, 32, 32)).shape == (1, 64)
     sys.modules.pop('my_modules')
+
+    # A new method: its layer file and its encoder base (tiny here).
+    from mmvidlm.models.utils import trainable_groups
+    encoder = Config.fromfile(
+        str(tmp_path / 'configs' / '_base_' / 'models' / 'blip_encoders' /
+            'gated_shift_vit-b16.py')).model.backbone
+    encoder.update(arch='tiny', img_size=32, patch_size=8, num_frames=4)
+    backbone = MODELS.build(encoder)
+    assert [type(layer).__name__ for layer in backbone.layers] == \
+        ['GatedShiftLayer'] * 4
+    assert trainable_groups(backbone) == {
+        ':adapters': [f'layers.{i}.gate' for i in range(4)]
+    }
+    assert backbone(torch.randn(1, 3, 4, 32, 32)).shape == (1, 4, 17, 64)
+    sys.modules.pop('my_method')
 
     # The documented command: PYTHONPATH=. python tools/train.py CONFIG
     out = run_tool(

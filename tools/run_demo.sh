@@ -31,7 +31,7 @@ import sys
 
 from mmengine.fileio import load
 
-from mmvidlm.datasets import accuracy_by_group
+from mmvidlm.evaluation import accuracy_by_group
 
 acc = accuracy_by_group(load(sys.argv[1]))
 print('Demo test accuracy: top1={top1:.2f} (appearance {appearance:.2f}, '

@@ -5,9 +5,9 @@
 # and what the encoder trains), this file and a caption data set base, and
 # assembles (MMEngine refuses two bases that both set `model`):
 #     model = _base_.blip_caption_model
-#     optim_wrapper = _base_.blip_caption_optim_wrapper
-# The visual projection (LP) and the language head (LH) are trained
-# (`blip_caption_trainable`), the encoder base adds its own trainable group.
+# Outside the encoder the visual projection (LP) and the language head (LH;
+# BertOnlyMLMHead, its output matrix is tied to the word embeddings, which
+# stay frozen) are trained: the model's `trainable`.
 _base_ = [
     './models/blip_text_bert-base.py', './schedules/adamw_blip-video_5e.py',
     './default_runtime.py'
@@ -29,13 +29,5 @@ blip_caption_model = dict(
     prompt='a picture of ',
     generation_cfg=dict(
         num_beams=3, max_length=20, min_length=5, repetition_penalty=1.0),
+    trainable=['lp', 'lh'],
     init_cfg=dict(type='Pretrained', checkpoint=blip_caption_checkpoint))
-
-blip_caption_trainable = dict(
-    lp=[r'vision_proj\.'],
-    # BertOnlyMLMHead; its output matrix is tied to (and trained
-    # with) the word embeddings, which stay frozen.
-    lh=[r'seq_gen_head\.decoder\.cls\.'])
-blip_caption_optim_wrapper = dict(
-    **_base_.blip_finetune_optim,
-    paramwise_cfg=dict(trainable=blip_caption_trainable))

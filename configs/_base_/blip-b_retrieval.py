@@ -4,10 +4,9 @@
 # experiment config inherits an encoder base (models/blip_encoders/*.py),
 # this file and a retrieval data set base, and assembles:
 #     model = _base_.blip_retrieval_model
-#     optim_wrapper = _base_.blip_retrieval_optim_wrapper
-# Trained (`blip_retrieval_trainable`): the visual projection (LP; BLIP's
-# vision_proj, MMPretrain's vision_neck), the text projection and the
-# temperature; the encoder base adds its own trainable group.
+# Trained outside the encoder (the model's `trainable`): the visual
+# projection (LP; BLIP's vision_proj, MMPretrain's vision_neck), the text
+# projection and the temperature.
 _base_ = [
     './models/blip_text_bert-base.py', './schedules/adamw_blip-video_5e.py',
     './default_runtime.py'
@@ -34,12 +33,5 @@ blip_retrieval_model = dict(
         max_txt_len=35,
         padding='max_length'),
     temperature=0.07,
+    trainable=['lp', 'lh', 'itc'],
     init_cfg=dict(type='Pretrained', checkpoint=blip_retrieval_checkpoint))
-
-blip_retrieval_trainable = dict(
-    lp=[r'vision_neck\.'],
-    lh=[r'text_neck\.'],
-    itc=[r'temp$'])
-blip_retrieval_optim_wrapper = dict(
-    **_base_.blip_finetune_optim,
-    paramwise_cfg=dict(trainable=blip_retrieval_trainable))

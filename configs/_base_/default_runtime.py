@@ -14,7 +14,9 @@ default_hooks = dict(
     non_finite_loss=dict(type='NonFiniteLossHook', action='stop'),
     skipped_videos=dict(type='SkippedVideosHook'),
     # cls_head.num_classes against the data sets' classes and labels
-    num_class_check=dict(type='NumClassCheckHook'))
+    num_class_check=dict(type='NumClassCheckHook'),
+    # what the model trains (set when it is built), logged at the start
+    param_report=dict(type='ParamReportHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

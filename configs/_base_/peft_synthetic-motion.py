@@ -1,8 +1,9 @@
 # What the tiny PEFT classifiers on the synthetic motion videos share
 # (configs/peft/*_synthetic-motion.py): data, schedule, runtime, and the
 # Recognizer3D parts as variables. MMEngine refuses two bases that both set
-# `model` or `optim_wrapper`; the encoder config (blip_encoders/) sets them,
-# so this file names the rest and each experiment config assembles it.
+# `model`; the encoder config (blip_encoders/) sets it (with what the encoder
+# trains), so this file names the rest and each experiment config assembles
+# it. The classification head always trains.
 _base_ = [
     './models/vit_tiny.py', './datasets/synthetic_motion.py',
     './default_runtime.py'
@@ -20,11 +21,7 @@ recognizer = dict(
             num_layers=12,
             num_heads=4,
             feedforward_channels=256)))
-optimizer = dict(type='AdamW', lr=1e-3, weight_decay=0.05)
-# What the encoder config trains, plus the classification head.
-optim_wrapper_with_head = dict(
-    optimizer=optimizer,
-    paramwise_cfg=dict(trainable=dict(head=[r'cls_head\.'])))
+optim_wrapper = dict(optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05))
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12, val_interval=4)
 val_cfg = dict(type='ValLoop')

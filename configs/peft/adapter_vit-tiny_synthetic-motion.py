@@ -7,4 +7,3 @@ _base_ = [
     '../_base_/peft_synthetic-motion.py'
 ]
 model = _base_.recognizer
-optim_wrapper = _base_.optim_wrapper_with_head

@@ -5,4 +5,3 @@ _base_ = [
     '../_base_/blip-b_retrieval.py', '../_base_/datasets/msrvtt_retrieval.py'
 ]
 model = _base_.blip_retrieval_model
-optim_wrapper = _base_.blip_retrieval_optim_wrapper

@@ -5,4 +5,3 @@ _base_ = [
     '../_base_/blip-b_caption.py', '../_base_/datasets/vatex_caption.py'
 ]
 model = _base_.blip_caption_model
-optim_wrapper = _base_.blip_caption_optim_wrapper

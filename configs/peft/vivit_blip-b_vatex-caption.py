@@ -5,5 +5,4 @@ _base_ = [
     '../_base_/models/blip_encoders/vivit_vit-b16.py',
     '../_base_/blip-b_caption.py', '../_base_/datasets/vatex_caption.py'
 ]
-model = _base_.blip_caption_model
-optim_wrapper = _base_.blip_finetune_optim
+model = dict(_base_.blip_caption_model, trainable=None)  # everything trains

@@ -6,4 +6,3 @@ _base_ = [
     '../_base_/peft_synthetic-motion.py'
 ]
 model = _base_.recognizer
-optim_wrapper = dict(optimizer=_base_.optimizer)

@@ -1,6 +1,4 @@
 # Module ablation (Table 4, row 6): of the token-mixing layer only the FFN
 # (4.72M for ViT-B/16) is trained, with LP and LH. MSVD captioning.
 _base_ = ['./blip-b_msvd-caption.py']
-optim_wrapper = dict(
-    paramwise_cfg=dict(
-        trainable=dict(visual=[r'backbone\.layers\.11\.ffn\.'])))
+model = dict(backbone=dict(trainable=['TokenMixLayer.ffn']))

@@ -1,9 +1,4 @@
 # Module ablation (Table 4, row 2): the token-mixing layer and the linear
 # projection (LP) are trained, not the language head. MSVD captioning.
 _base_ = ['./blip-b_msvd-caption.py']
-optim_wrapper = dict(
-    paramwise_cfg=dict(
-        trainable=dict(
-            _delete_=True,
-            visual=[r'backbone\.layers\.11\.'],
-            lp=[r'vision_proj\.'])))
+model = dict(trainable=['lp'])

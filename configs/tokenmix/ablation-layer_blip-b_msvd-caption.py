@@ -1,6 +1,4 @@
 # Module ablation (Table 4, row 1): only the token-mixing layer is trained,
 # not the linear projection (LP) nor the language head (LH). MSVD captioning.
 _base_ = ['./blip-b_msvd-caption.py']
-optim_wrapper = dict(
-    paramwise_cfg=dict(
-        trainable=dict(_delete_=True, visual=[r'backbone\.layers\.11\.'])))
+model = dict(trainable=[])

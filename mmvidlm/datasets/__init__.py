@@ -3,8 +3,7 @@ import mmvidlm  # noqa: F401  (compatibility fixes first)
 import mmaction.datasets  # noqa: F401,E402  (registers MMAction2's transforms)
 
 from .synthetic import (APPEARANCE_CLASSES, CLASS_NAMES, MOTION_CLASSES,
-                        MOTION_PAIRS, accuracy_by_group, direction_accuracy,
-                        generate_synthetic_videos)
+                        MOTION_PAIRS, generate_synthetic_videos)
 from .robust import (AnnotationError, RobustVideoDataset, RobustVideoMixin,
                      VideoReadError, check_caption_annotations,
                      load_json_annotations)
@@ -22,7 +21,7 @@ __all__ = [
     'SyntheticRetrievalDataset', 'VideoQADataset', 'SyntheticQADataset',
     'SYNTHETIC_QA_ANSWERS',
     'APPEARANCE_CLASSES', 'CLASS_NAMES', 'MOTION_CLASSES', 'MOTION_PAIRS',
-    'SyntheticVideoDataset', 'accuracy_by_group', 'direction_accuracy',
+    'SyntheticVideoDataset',
     'generate_synthetic_videos',
     'AnnotationError',
     'RobustVideoDataset', 'RobustVideoMixin', 'VideoReadError',

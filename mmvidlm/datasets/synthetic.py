@@ -27,7 +27,7 @@ import json
 import os
 import os.path as osp
 import sys
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Tuple
 
 import cv2
 import numpy as np
@@ -83,65 +83,6 @@ def captions_for(label: int, color: str) -> List[str]:
     """The reference captions of a video of class ``label``."""
     shape, motion, _ = CLASSES[label]
     return [t.format(c=color, s=shape) for t in _CAPTIONS[motion]]
-
-
-def direction_accuracy(scores: np.ndarray,
-                       labels: np.ndarray) -> Dict[str, float]:
-    """How often a motion video's class outscores its reverse.
-
-    The within-pair decision isolates what needs the order of the frames:
-    an order-invariant model scores both classes of a pair alike, 0.5.
-
-    Args:
-        scores (ndarray): (num_videos, num_classes) class scores.
-        labels (ndarray): (num_videos, ) true classes.
-
-    Returns:
-        dict: ``direction`` (all motion videos) and ``direction_<shape>``
-        per pair (``circle``: translation, ``bar``: rotation); NaN where
-        there is no video of the pair.
-    """
-    scores, labels = np.asarray(scores), np.asarray(labels)
-    out, hits = {}, []
-    for shape, (a, b) in MOTION_PAIRS.items():
-        mask = np.isin(labels, (a, b))
-        own = scores[mask, labels[mask]]
-        reverse = scores[mask, np.where(labels[mask] == a, b, a)]
-        hits.append(own > reverse)
-        out[f'direction_{shape}'] = _mean(hits[-1])
-    out['direction'] = _mean(np.concatenate(hits))
-    return out
-
-
-def _mean(hits: np.ndarray) -> float:
-    return float(hits.mean()) if hits.size else float('nan')
-
-
-def accuracy_by_group(results: Sequence[dict]) -> Dict[str, float]:
-    """Top-1 accuracy overall and on the motion and appearance classes, and
-    the within-pair direction accuracy of the motion videos.
-
-    A frame-order-invariant model reaches about 1.0 on the appearance
-    classes and 0.5 in direction (chance within each pair).
-
-    Args:
-        results (Sequence[dict]): Test predictions as ``tools/test.py
-            --dump`` writes them, each with ``pred_score`` (scores of the
-            classes) and ``gt_label``.
-
-    Returns:
-        dict: ``top1``, ``appearance`` and ``motion`` accuracies and the
-        ``direction`` accuracies of :func:`direction_accuracy`.
-    """
-    scores = np.stack([np.asarray(r['pred_score']) for r in results])
-    gt = np.array([np.asarray(r['gt_label']).item() for r in results])
-    correct = scores.argmax(axis=1) == gt
-    motion = np.isin(gt, MOTION_CLASSES)
-    return dict(
-        top1=float(correct.mean()),
-        appearance=float(correct[~motion].mean()),
-        motion=float(correct[motion].mean()),
-        **direction_accuracy(scores, gt))
 
 
 def render_clip(label: int, rng: np.random.RandomState, num_frames: int,

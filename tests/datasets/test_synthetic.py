@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from mmvidlm.datasets import (APPEARANCE_CLASSES, CLASS_NAMES, MOTION_CLASSES,
-                              SyntheticVideoDataset, accuracy_by_group,
-                              generate_synthetic_videos)
+                              SyntheticVideoDataset, generate_synthetic_videos)
 from mmvidlm.datasets.synthetic import render_clip
 from mmvidlm.utils import register_all_modules
 
@@ -108,39 +107,6 @@ def test_dataset_through_mmaction_pipeline(synthetic_data_root):
         SyntheticVideoDataset(
             data_root=synthetic_data_root, split='test',
             num_videos=meta['num_videos'])
-
-
-def test_accuracy_by_group():
-    # Right on the appearance classes, each motion pair swapped.
-    predicted = {0: 1, 1: 0, 2: 3, 3: 2, 4: 4, 5: 5}
-    results = [
-        dict(
-            pred_score=np.eye(6)[predicted[label]],
-            gt_label=np.array([label])) for label in range(6)
-    ]
-    assert accuracy_by_group(results) == dict(
-        top1=pytest.approx(1 / 3),
-        appearance=1.0,
-        motion=0.0,
-        direction=0.0,
-        direction_circle=0.0,
-        direction_bar=0.0)
-
-
-def test_direction_accuracy_within_pairs():
-    from mmvidlm.datasets import MOTION_PAIRS, direction_accuracy
-    assert MOTION_PAIRS == dict(circle=(0, 1), bar=(2, 3))
-    labels = np.array([0, 1, 2, 3, 2, 4])
-    scores = np.zeros((6, 6))
-    scores[0, [0, 1]] = 0.6, 0.4  # circle left over right: right
-    scores[1, [0, 1, 5]] = 0.5, 0.2, 0.9  # wrong class, wrong direction
-    scores[2, [2, 3]] = 0.1, 0.2  # wrong
-    scores[3, [2, 3, 4]] = 0.1, 0.2, 0.7  # wrong class, right direction
-    scores[4, [2, 3]] = 0.3, 0.2  # right
-    # the appearance video (label 4) does not count
-    assert direction_accuracy(scores, labels) == dict(
-        direction_circle=0.5, direction_bar=pytest.approx(2 / 3),
-        direction=0.6)
 
 
 def test_sampled_clips_are_symmetric_about_the_middle():

@@ -3,15 +3,23 @@
 import csv
 import os.path as osp
 import re
+import sys
 
+import pytest
 import torch
 
-from mmvidlm.utils.benchmark import (BenchmarkResult, TensorMemoryTracker,
-                                     clip_shape, set_clip_shape)
-
 REPO = osp.join(osp.dirname(__file__), '..', '..')
+# The timing library lives with the tools that use it.
+sys.path.insert(0, osp.join(REPO, 'tools', 'analysis_tools'))
+from benchmark import (BenchmarkResult, TensorMemoryTracker,  # noqa: E402
+                       clip_shape, flop_utilisation, set_clip_shape)
+from e2e_throughput import pipeline_with_views  # noqa: E402
+from methods import load_methods  # noqa: E402
+
 NAIVE_TINY = osp.join(REPO, 'configs', 'demo',
                       'naive_vit-tiny_synthetic-motion.py')
+INTI_TINY = osp.join(REPO, 'configs', 'demo',
+                     'inti_vit-tiny_synthetic-motion.py')
 LAST_LINE = re.compile(r'clips/s: (\S+)  latency_ms: (\S+)  '
                        r'peak_mem_mb: (\S+)')
 
@@ -59,6 +67,18 @@ def test_compare_methods_writes_table(run_tool, tmp_path):
     assert len(rows) == 3  # header and two methods
     assert '| naive ViT-B/16 |' in rows[1] and '| 1.000 |' in rows[1]
     assert 'InTI-B (5, 9) / naive ViT-B/16' in text
+    assert 'same interleaved rounds' in text
+    for row in rows[1:]:
+        utilisation = row.split('|')[-2].strip()
+        assert utilisation == 'n/a (> peak)' or \
+            0 < int(utilisation.rstrip('%')) <= 100, row
+
+
+def test_flop_utilisation_is_never_above_100_percent():
+    # 1 GFLOP (MACs) at 100 clips/s = 0.2 TFLOP/s
+    assert flop_utilisation(1., 100., 0.4) == 0.5
+    assert flop_utilisation(1., 100., 0.2) == 1.0
+    assert flop_utilisation(1., 100., 0.15) is None
 
 
 def test_synthetic_benchmark_writes_table_csv_plot(run_tool, tmp_path):
@@ -82,3 +102,79 @@ def test_synthetic_benchmark_writes_table_csv_plot(run_tool, tmp_path):
     assert '| BitFit | PEFT |' in table
     png = (tmp_path / 'synthetic_benchmark.png').read_bytes()
     assert png.startswith(b'\x89PNG')
+
+
+def test_one_method_list_for_every_tool():
+    speed = [m.name for m in load_methods('speed')]
+    assert speed[0] == 'naive ViT-B/16' and 'InTI-B (5, 9)' in speed
+    synthetic = load_methods('synthetic')
+    assert synthetic[0].name == 'naive'
+    # MMAction2's UniFormerV2 is timed but has no tiny version
+    assert 'MMAction2 UniFormerV2-B/16' in speed
+    assert all('UniFormerV2' != m.name for m in synthetic)
+    for method in load_methods('speed') + synthetic:
+        assert osp.exists(method.config_path), method
+    assert [m.name for m in load_methods('synthetic', ['bitfit'])] == \
+        ['BitFit']
+    with pytest.raises(ValueError, match='match none of'):
+        load_methods('speed', ['no such method'])
+
+
+def test_clip_length_scaling_fits_growth_per_frame(run_tool, tmp_path):
+    out = tmp_path / 'scaling.md'
+    run_tool('analysis_tools/clip_length_scaling.py', '--frames', '4', '8',
+             '--img-size', '32', '--rounds', '1', '--methods', 'naive',
+             'InTI-B (5', '--out', out)
+    text = out.read_text()
+    per_length = [
+        line.split(' | ') for line in text.split('## Growth')[0].splitlines()
+        if line.startswith('| naive') or line.startswith('| InTI')
+    ]
+    assert [(row[0], row[1]) for row in per_length] == [
+        ('| naive ViT-B/16', '4'), ('| naive ViT-B/16', '8'),
+        ('| InTI-B (5, 9)', '4'), ('| InTI-B (5, 9)', '8')
+    ]
+    for row in per_length:  # latency, GFLOPs, tensors, forward RSS
+        assert float(row[2]) > 0 and float(row[3]) > 0
+        assert float(row[4]) > 0 and float(row[5].rstrip(' |')) >= 0
+    growth = {
+        line.split(' | ')[0][2:]: line.split(' | ')
+        for line in text.split('## Growth')[1].splitlines()
+        if line.startswith('| naive') or line.startswith('| InTI')
+    }
+    # GFLOPs grow linearly; InTI halves the frames after block 5
+    assert growth['naive ViT-B/16'][4] == '1.000'
+    assert 0.5 < float(growth['InTI-B (5, 9)'][4]) < 0.8
+    assert (tmp_path / 'scaling.png').read_bytes().startswith(b'\x89PNG')
+
+
+def test_views_set_in_the_test_pipeline():
+    from mmengine.config import Config
+    k400 = Config.fromfile(osp.join(REPO, 'configs', 'inti', 'vit-b_k400.py'))
+    one = pipeline_with_views(k400, 1, 1)
+    assert [t['type'] for t in one if 'Crop' in t['type']] == ['CenterCrop']
+    assert next(t for t in one if t['type'] == 'UniformSample')[
+        'num_clips'] == 1
+    k400_views = pipeline_with_views(k400, 4, 3)
+    assert {t['type']: t for t in k400_views}['ThreeCrop']['crop_size'] == 224
+    # the demo's pipeline resizes to 32x32 and has no crop to replace
+    with pytest.raises(ValueError, match='no crop step'):
+        pipeline_with_views(Config.fromfile(INTI_TINY), 1, 3)
+
+
+def test_e2e_throughput_times_data_and_model(run_tool, tmp_path):
+    out = tmp_path / 'e2e.md'
+    run_tool('analysis_tools/e2e_throughput.py', INTI_TINY, '--views', '2x1',
+             '--num-workers', '0', '1', '--num-videos', '2',
+             '--long-seconds', '1', '--work-dir', tmp_path / 'videos',
+             '--out', out)
+    rows = [
+        line.split(' | ') for line in out.read_text().splitlines()
+        if line.startswith('| synthetic') or line.startswith('| long')
+    ]
+    assert len(rows) == 2 * 2  # sources x workers
+    assert [r[1:3] for r in rows] == [['2×1', '0'], ['2×1', '1']] * 2
+    for row in rows:
+        videos_per_s, data_s, model_s = map(float, row[3:6])
+        assert videos_per_s > 0 and data_s >= 0 and model_s > 0
+        assert 0 <= int(row[6].rstrip('% |')) <= 100

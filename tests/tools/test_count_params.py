@@ -23,13 +23,9 @@ register_all_modules()
 
 
 def visual_up(config: str) -> float:
-    """UP(visual) in millions of a config's encoder and visual patterns."""
+    """UP(visual) in millions of a config's encoder (its own spec)."""
     cfg = Config.fromfile(config)
-    trainable = cfg.optim_wrapper.get('paramwise_cfg', {}).get('trainable')
     cfg.model = dict(backbone=cfg.model.backbone)
-    if trainable is not None:  # the encoder's own group only
-        cfg.optim_wrapper.paramwise_cfg.trainable = dict(
-            visual=trainable['visual'])
     model = count_params.build_frozen_model(cfg)
     return updated_params(model)['backbone'][1] / 1e6
 

@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from mmvidlm.datasets import accuracy_by_group
+from mmvidlm.evaluation import accuracy_by_group
 
 DEMO_CONFIG = 'configs/demo/naive_vit-tiny_synthetic-motion.py'
 

@@ -18,48 +18,16 @@ Examples::
     python tools/analysis_tools/compare_methods.py --device cuda
 """
 import argparse
-import copy
 import datetime
 import os
 import os.path as osp
-from typing import List, NamedTuple
 
 import torch
+from benchmark import (MatmulBenchmark, ModelBenchmark, build_benchmark_model,
+                       encoder_gflops, flop_utilisation, machine_info,
+                       quiet_logs, run_interleaved, set_clip_shape)
+from methods import REPO, load_methods
 from mmengine.config import Config
-
-from mmvidlm.utils.benchmark import (ModelBenchmark, build_benchmark_model,
-                                     machine_info, matmul_tflops, quiet_logs,
-                                     run_interleaved, set_clip_shape)
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def mmaction_config(name: str) -> str:
-    """Path of a config shipped inside the installed MMAction2 package."""
-    import mmaction
-    return osp.join(
-        osp.dirname(mmaction.__file__), '.mim', 'configs', 'recognition',
-        name)
-
-
-class Method(NamedTuple):
-    name: str
-    config: str
-
-
-METHODS = (
-    Method('naive ViT-B/16', 'configs/naive/vit-b_k400.py'),
-    Method('InTI-B (5, 9)', 'configs/inti/vit-b_k400.py'),
-    Method('InTI-B + UniFormerV2 modules',
-           'configs/inti/vit-b_uniformerv2_k400.py'),
-    Method(
-        'MMAction2 UniFormerV2-B/16',
-        mmaction_config('uniformerv2/uniformerv2-base-p16-res224_clip_'
-                        '8xb32-u8_kinetics400-rgb.py')),
-    Method('TokenMix ViT-B/16',
-           'configs/_base_/models/blip_encoders/tokenmix_vit-b16.py'),
-    Method('plain BLIP ViT-B/16', 'configs/_base_/models/blip_vit-b16.py'),
-)
 
 #: (method, reference, metric, bound, device): the issue's targets. A
 #: latency ratio must stay at or below the bound, a throughput ratio at or
@@ -109,14 +77,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def gflops(encoder: torch.nn.Module, frames: int, size: int) -> float:
-    """GFLOPs (multiply-adds) of one clip, counted on a meta copy."""
-    from mmvidlm.utils.flops import count_macs
-    meta = copy.deepcopy(encoder).eval().requires_grad_(False).to('meta')
-    clip = torch.empty(1, 3, frames, size, size, device='meta')
-    return count_macs(meta, clip) / 1e9
-
-
 def main():
     args = parse_args()
     quiet_logs()
@@ -125,25 +85,20 @@ def main():
     amp = args.amp or ('bf16' if cuda else 'none')
     info = machine_info(args.device)
 
-    methods: List[Method] = [
-        m for m in METHODS if not args.methods or any(
-            s.lower() in m.name.lower() for s in args.methods)
-    ]
     benches, rows, missing = [], [], []
-    for method in methods:
-        path = method.config if osp.isabs(method.config) else osp.join(
-            REPO, method.config)
-        if not osp.exists(path):
+    for method in load_methods('speed', args.methods):
+        if not osp.exists(method.config_path):
             missing.append(method)
             print(f'skip {method.name}: {method.config} does not exist')
             continue
         model_cfg = set_clip_shape(
-            Config.fromfile(path).model, args.frames, args.img_size)
+            Config.fromfile(method.config_path).model, args.frames,
+            args.img_size)
         encoder = build_benchmark_model(model_cfg, part='encoder')
         rows.append(
             dict(
                 method=method,
-                gflops=gflops(encoder, args.frames, args.img_size),
+                gflops=encoder_gflops(encoder, args.frames, args.img_size),
                 params=sum(p.numel() for p in encoder.parameters()) / 1e6))
         benches.append(
             ModelBenchmark(
@@ -161,12 +116,12 @@ def main():
         'fp16': torch.float16,
         'bf16': torch.bfloat16
     }[amp]
-    # Measured before and after the models, under the load they saw.
+    # The matmul peak takes its turn in every round, under the models' load.
+    matmul = MatmulBenchmark(args.device, dtype)
     load_before = os.getloadavg()
-    peak_before = matmul_tflops(args.device, dtype)
-    results = run_interleaved(
-        benches, args.rounds, args.iters, args.warmup, log=print)
-    peak_tflops = (peak_before + matmul_tflops(args.device, dtype)) / 2
+    *results, matmul_result = run_interleaved(
+        benches + [matmul], args.rounds, args.iters, args.warmup, log=print)
+    peak_tflops = matmul.tflops(matmul_result)
     load_after = os.getloadavg()
     for row, result in zip(rows, results):
         row['result'] = result
@@ -186,7 +141,7 @@ def main():
 def render(rows, missing, info, args, batch_size, amp, load_before,
            load_after, peak_tflops) -> str:
     by_name = {row['method'].name: row['result'] for row in rows}
-    naive = by_name.get(METHODS[0].name)
+    naive = by_name.get(load_methods('speed')[0].name)
     device = info.get('gpu', f'{info["cpu"]}, {info["cores"]} cores')
     lines = [
         f'# Speed and memory of every method ({args.device})', '',
@@ -203,12 +158,12 @@ def render(rows, missing, info, args, batch_size, amp, load_before,
         f'{"/".join(f"{x:.2f}" for x in load_before)}, after: '
         f'{"/".join(f"{x:.2f}" for x in load_after)}',
         f'- dense matmul throughput ({amp if amp != "none" else "fp32"}, '
-        f'median, mean of before and after the models): {peak_tflops:.3f} '
-        'TFLOP/s',
+        f'median of the same interleaved rounds as the models): '
+        f'{peak_tflops:.3f} TFLOP/s',
         '- peak memory: ' +
         ('`torch.cuda.max_memory_allocated`' if args.device == 'cuda' else
          'peak live tensor memory of one iteration (parameters included; '
-         'see `mmvidlm/utils/benchmark.py`)'),
+         'see `tools/analysis_tools/benchmark.py`)'),
         '- models: the video encoder (backbone) of each config, random '
         'weights', ''
     ]
@@ -219,10 +174,9 @@ def render(rows, missing, info, args, batch_size, amp, load_before,
     ]
     for row in rows:
         res, cfg = row['result'], row['method'].config
-        cfg = osp.relpath(cfg, REPO) if osp.isabs(cfg) else cfg
-        cfg = cfg.split('.mim/', 1)[-1]
         gf = row['gflops']
-        util = f'{2 * gf * res.clips_per_s / 1e3 / peak_tflops:.0%}'
+        util = flop_utilisation(gf, res.clips_per_s, peak_tflops)
+        util = 'n/a (> peak)' if util is None else f'{util:.0%}'
         lat_ratio = f'{res.latency_ms / naive.latency_ms:.3f}' if naive \
             else 'n/a'
         thr_ratio = f'{res.clips_per_s / naive.clips_per_s:.3f}' if naive \
@@ -237,7 +191,11 @@ def render(rows, missing, info, args, batch_size, amp, load_before,
                      ' |' * 8)
     lines += [
         '', 'FLOP utilisation = 2 × GFLOPs (multiply-adds) × clips/s / '
-        'measured dense matmul throughput.', '', '## Targets', ''
+        'dense matmul throughput measured in the same rounds; "n/a (> '
+        'peak)" where that exceeds 100 %: the reference matmul was slower '
+        'than the model\'s own products in those rounds (a load change, '
+        'or a matrix size below the device\'s best).', '', '## Targets',
+        ''
     ]
     for name, ref, metric, bound, device in TARGETS:
         if name not in by_name or ref not in by_name or device != args.device:

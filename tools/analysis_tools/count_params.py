@@ -3,9 +3,8 @@
 
     python tools/analysis_tools/count_params.py CONFIG [--cfg-options ...]
 
-Freezing is that of training: the config's optimizer wrapper constructor
-(``TrainableParamsOptimWrapperConstructor`` with
-``optim_wrapper.paramwise_cfg.trainable``). The last line reads
+Freezing is that of training: the model's own ``trainable`` specs, applied
+when it is built (no optimizer is built). The last line reads
 ``UP(visual): <M>M  Trainable: <M>M  Total: <M>M``, UP being the updated
 parameters of the visual encoder as in the Token Mixing paper. A config that
 only describes an encoder (``model = dict(backbone=...)``, the files of
@@ -15,7 +14,6 @@ import argparse
 
 import torch.nn as nn
 from mmengine.config import Config, DictAction
-from mmengine.optim import build_optim_wrapper
 
 
 def parse_args():
@@ -31,20 +29,15 @@ def parse_args():
 
 
 def build_frozen_model(cfg: Config) -> nn.Module:
-    """Build the config's model and freeze it as training would."""
+    """Build the config's model, frozen as training will train it (the
+    model applies its ``trainable`` specs when it is built)."""
     from mmvidlm.registry import MODELS
     if 'type' in cfg.model:
-        model = MODELS.build(cfg.model)
-    else:  # an encoder config
-        model = nn.ModuleDict(
-            {name: MODELS.build(part)
-             for name, part in cfg.model.items()})
-    optim_wrapper = cfg.get('optim_wrapper', dict())
-    # The optimizer does not change what is trained; encoder configs name
-    # none.
-    optim_wrapper.setdefault('optimizer', dict(type='SGD', lr=0.))
-    build_optim_wrapper(model, optim_wrapper)
-    return model
+        return MODELS.build(cfg.model)
+    # an encoder config
+    return nn.ModuleDict(
+        {name: MODELS.build(part)
+         for name, part in cfg.model.items()})
 
 
 def main():

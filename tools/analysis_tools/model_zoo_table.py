@@ -9,7 +9,8 @@ table per folder): its initial weights (``init_cfg``), frames x resolution,
 the video encoder's GFLOPs (multiply-adds of one view, attention included:
 ``mmvidlm.utils.flops``, as ``get_flops.py``) and parameters, the updated
 parameters (UP) of the video encoder for configs that train only part of it
-(the freezing of ``count_params.py``), and the paper's reported results.
+(read from the built encoder:
+its ``trainable`` spec), and the paper's reported results.
 
 The cost figures are the metafiles' ``Metadata`` (``FLOPs``, ``Parameters``,
 ``Updated Parameters``); ``--measure`` measures them again from the configs
@@ -18,7 +19,6 @@ nothing is computed or downloaded). ``--write`` replaces the generated part
 of model_zoo.md; otherwise the tables are printed.
 """
 import argparse
-import importlib.util
 import os.path as osp
 import re
 
@@ -42,15 +42,6 @@ GROUPS = [
 ]
 
 
-def _load_tool(name: str):
-    """A module of tools/analysis_tools (they are scripts, not a package)."""
-    path = osp.join(REPO_ROOT, 'tools', 'analysis_tools', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _format(gflops: float) -> str:
     return f'{gflops:.1f}' if gflops >= 1 else f'{gflops:.3f}'  # demos
 
@@ -68,7 +59,6 @@ def measure(cfg: Config) -> dict:
     """The ``Metadata`` cost fields of a config: FLOPs (multiply-adds) and
     parameters of the video encoder for one view, and its updated
     parameters if the config trains only part of it."""
-    from mmvidlm.models.utils import updated_params
     from mmvidlm.registry import MODELS
     from mmvidlm.utils.flops import count_macs, count_params
     backbone_cfg = dict(cfg.model.backbone, init_cfg=None)
@@ -80,31 +70,9 @@ def measure(cfg: Config) -> dict:
         'FLOPs': int(count_macs(backbone, clip)),
         'Parameters': int(count_params(backbone))
     }
-    optim_wrapper = cfg.get('optim_wrapper', {})
-    trainable = optim_wrapper.get('paramwise_cfg', {}).get('trainable', {})
-    # The video encoder's groups (the text parts need the tokenizer files).
-    visual = {
-        group: [patterns] if isinstance(patterns, str) else patterns
-        for group, patterns in trainable.items()
-    }
-    visual = {
-        group: patterns
-        for group, patterns in visual.items()
-        if all(p.lstrip('^').startswith('backbone') for p in patterns)
-    }
-    if trainable and not visual:
-        metadata['Updated Parameters'] = 0
-    elif trainable:
-        encoder_cfg = Config(
-            dict(
-                model=dict(backbone=backbone_cfg),
-                optim_wrapper=dict(
-                    optim_wrapper,
-                    paramwise_cfg=dict(
-                        optim_wrapper['paramwise_cfg'], trainable=visual))))
-        encoder = _load_tool('count_params').build_frozen_model(encoder_cfg)
-        metadata['Updated Parameters'] = int(
-            updated_params(encoder)['backbone'][1])
+    if backbone.trainable is not None:  # the encoder trains part of it
+        metadata['Updated Parameters'] = sum(
+            p.numel() for p in backbone.parameters() if p.requires_grad)
     return metadata
 
 

@@ -14,9 +14,9 @@ tiny_med_config = dict(
     max_position_embeddings=64,
     encoder_width=64)
 tiny_video_encoder = dict(
-    type='TokenMixViT',
+    type='VideoViT',
     **_base_.tiny_vit,
-    token_mix_layers=[-1],
+    layer_cfgs=dict(type='TokenMixLayer', layers=[-1]),
     pre_norm=False,
     act_cfg=dict(type='GELU'),
     norm_cfg=dict(type='LN', eps=1e-6),

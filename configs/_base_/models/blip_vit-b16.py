@@ -3,12 +3,11 @@
 # independent. The encoder configs in blip_encoders/ add one method each.
 model = dict(
     backbone=dict(
-        type='TokenMixViT',
+        type='VideoViT',
         arch='b',
         img_size=224,
         patch_size=16,
         num_frames=8,
-        token_mix_layers=[],
         pre_norm=False,
         act_cfg=dict(type='GELU'),
         norm_cfg=dict(type='LN', eps=1e-6),

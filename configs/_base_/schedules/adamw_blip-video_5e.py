@@ -3,9 +3,8 @@
 # The data set bases own val_cfg / test_cfg (retrieval needs its own loops).
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=5, val_interval=1)
 
-# The encoder bases own `optim_wrapper` (constructor, trainable groups);
-# experiment configs add this optimizer: dict(**_base_.blip_finetune_optim).
-blip_finetune_optim = dict(
+# What is trained is the model's (`trainable`), not the optimizer's.
+optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=1e-5, weight_decay=0.05),
     clip_grad=dict(max_norm=5, norm_type=2))
 param_scheduler = [

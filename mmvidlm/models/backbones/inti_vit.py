@@ -1,9 +1,6 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
 import copy
-from typing import List, Optional, Sequence, Tuple, Union
-
-import torch
-from torch.utils.checkpoint import checkpoint
+from typing import Optional, Sequence, Tuple, Union
 
 from mmvidlm.registry import MODELS
 from .video_vit import VideoViT
@@ -29,10 +26,12 @@ class InTIViT(VideoViT):
       (STA), built with ``embed_dims`` and called with the tokens and the
       number of patches each token stands for.
 
-    ``inti_layers=()`` (or ``compressor=None``) gives the naive per-frame
-    ViT. UniFormerV2's local temporal modules are a ``layer_cfgs`` choice
-    (``dict(type='LocalMHRALayer')``); its global UniBlocks are
-    ``global_uniblocks``.
+    This class only configures :class:`VideoViT`, whose block loop runs
+    them. ``inti_layers=()`` (or ``compressor=None``) gives the naive
+    per-frame ViT. UniFormerV2's local temporal modules are a ``layer_cfgs``
+    choice (``dict(type='LocalMHRALayer')``); its global UniBlocks are
+    VideoViT's ``global_uniblocks`` (they read the outputs of the last
+    blocks, taken after any compressor that follows the block).
 
     Args:
         arch (str | dict): ViT size, see :class:`VideoViT`. Defaults to
@@ -46,11 +45,6 @@ class InTIViT(VideoViT):
         compressor (dict, optional): Config of the compressor inserted at
             every point (``embed_dims`` and ``num_frames`` are filled in).
             Defaults to ``dict(type='InterFrameTokenInterpolation')``.
-        global_uniblocks (dict, optional): Config of UniFormerV2's global
-            UniBlocks (``GlobalUniBlocks``, with ``embed_dims`` and
-            ``num_heads`` filled in); they read the outputs of the last
-            ``num_layers`` blocks, taken after any compressor that follows
-            the block, and need ``out_type='cls_mean'``. Defaults to None.
         **kwargs: Other arguments of :class:`VideoViT` (not
             ``between_block_cfgs``, which this class sets).
     """
@@ -66,7 +60,6 @@ class InTIViT(VideoViT):
                  inti_layers: Optional[Sequence[int]] = None,
                  compressor: Optional[dict] = dict(
                      type='InterFrameTokenInterpolation'),
-                 global_uniblocks: Optional[dict] = None,
                  **kwargs):
         if 'between_block_cfgs' in kwargs:
             raise ValueError('InTIViT builds between_block_cfgs from '
@@ -95,22 +88,6 @@ class InTIViT(VideoViT):
             between_block_cfgs=between_block_cfgs,
             **kwargs)
         self.inti_layers = inti_layers
-        self.global_uniblocks = None
-        if global_uniblocks is not None:
-            if self.out_type != 'cls_mean':
-                raise ValueError("global_uniblocks output a video feature: "
-                                 "they need out_type='cls_mean'.")
-            cfg = dict(
-                type='GlobalUniBlocks',
-                embed_dims=self.embed_dims,
-                num_heads=self.num_heads)
-            cfg.update(global_uniblocks)
-            self.global_uniblocks = MODELS.build(cfg)
-            if self.global_uniblocks.num_layers > self.num_layers:
-                raise ValueError(
-                    f'{self.global_uniblocks.num_layers} global UniBlocks '
-                    f'read more blocks than this {self.num_layers}-layer '
-                    f'ViT has.')
 
     @staticmethod
     def _check_inti_layers(inti_layers: Tuple[int, ...],
@@ -143,50 +120,3 @@ class InTIViT(VideoViT):
                 f'{name} at {k} layers halves T {times}: num_frames must be '
                 f'divisible by {factor}, got {num_frames}')
         return compressor_cls
-
-    def forward_blocks(
-        self, x: torch.Tensor
-    ) -> Tuple[torch.Tensor, List[torch.Tensor], List[bool]]:
-        """All blocks with their compressors.
-
-        Args:
-            x (Tensor): Tokens (B, T, N, C).
-
-        Returns:
-            tuple: Tokens (B, T', N', C) after the final norm; the outputs
-            of the blocks the global UniBlocks read (empty without them);
-            for each of those, whether its patch tokens are still the patch
-            grid (not after a token reducer).
-        """
-        size = None  # patches per token, for the token reducers
-        num_global = (self.global_uniblocks.num_layers
-                      if self.global_uniblocks is not None else 0)
-        feats, is_grid = [], []
-        for i, layer in enumerate(self.layers):
-            if self.with_cp and self.training and x.requires_grad:
-                x = checkpoint(layer, x, use_reentrant=False)
-            else:
-                x = layer(x)
-            compressor = self.between_blocks[str(i + 1)] \
-                if str(i + 1) in self.between_blocks else None
-            if compressor is not None and compressor.halves_frames:
-                x = compressor(x)  # (B, T, N, C) -> (B, T/2, N, C)
-            elif compressor is not None:
-                if size is None:
-                    size = x.new_ones(*x.shape[:3], 1)
-                x, size = compressor(x, size)  # (B, T, N, C) -> (B, T, N', C)
-            if i >= self.num_layers - num_global:
-                feats.append(x)
-                is_grid.append(size is None)
-        return (self.ln1(x) if self.final_norm else x), feats, is_grid
-
-    def forward_layers(self, x: torch.Tensor) -> torch.Tensor:
-        return self.forward_blocks(x)[0]
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Encode clips (B, C, T, H, W); see ``out_type``."""
-        x, feats, is_grid = self.forward_blocks(self.embed(x))
-        out = self.format_output(x)
-        if self.global_uniblocks is not None:
-            out = self.global_uniblocks(feats, out, is_grid)
-        return out

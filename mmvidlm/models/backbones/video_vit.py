@@ -1,6 +1,6 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
 import copy
-from typing import Dict, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -12,10 +12,11 @@ from mmpretrain.models.utils import build_norm_layer, resize_pos_embed
 from torch.utils.checkpoint import checkpoint
 
 from mmvidlm.registry import MODELS
+from ..utils.trainable import TrainableMixin
 
 
 @MODELS.register_module()
-class VideoViT(BaseModule):
+class VideoViT(TrainableMixin, BaseModule):
     """A CLIP/BLIP image ViT applied to the frames of a video.
 
     This is the "naive adaptation" of an image ViT to video (TSN-style): each
@@ -23,17 +24,32 @@ class VideoViT(BaseModule):
     are averaged over time. Parameter names follow MMPretrain's
     ``VisionTransformer`` (``patch_embed.projection``, ``cls_token``,
     ``pos_embed``, ``pre_norm``, ``layers.N.*``, ``ln1``), so converted CLIP
-    and BLIP checkpoints load unchanged. Subclasses add temporal modelling by
-    replacing layers (``layer_cfgs``) or inserting modules between blocks
-    (``between_block_cfgs``); every layer and inserted module maps
-    ``(B, T, N, C)`` tensors.
+    and BLIP checkpoints load unchanged; CLIP and BLIP encoders differ only
+    in ``act_cfg``, ``norm_cfg`` and ``pre_norm``. A method is
+
+    * a layer type chosen per layer (``layer_cfgs``): token mixing
+      (``TokenMixLayer``), adapters, ST-adapters, dual-channel attention,
+      UniFormerV2's local MHRA; every layer maps ``(B, T, N, C)`` tensors;
+    * and/or modules inserted between blocks (``between_block_cfgs``),
+      called as ``x = module(x)`` (frame compressors: ``(B, T, N, C) ->
+      (B, T/2, N, C)``), or, if the module has ``needs_size = True`` (token
+      reducers, :class:`TokenReduction`), as ``x, size = module(x, size)``
+      with ``size`` (B, T, N, 1) the patches each token stands for;
+    * and/or temporal transformer blocks after the spatial ones
+      (``temporal_layers``, ViViT's factorised encoder) or UniFormerV2's
+      global UniBlocks reading the last blocks' outputs
+      (``global_uniblocks``).
+
+    What is trained is the model's own setting (``trainable``), applied when
+    the backbone is built.
 
     Args:
         arch (str | dict): ViT size: ``'tiny'`` (tests and demos), ``'b'``
             or ``'l'``, or a dict with ``embed_dims``, ``num_layers``,
             ``num_heads`` and ``feedforward_channels``. Defaults to ``'b'``.
-        num_frames (int): Frames per clip the model is configured for; used
-            by subclasses to validate their temporal design. Defaults to 8.
+        num_frames (int): Frames per clip the model is configured for (size
+            of the temporal position embedding; subclasses validate their
+            temporal design with it). Defaults to 8.
         img_size (int): Input resolution. Defaults to 224.
         patch_size (int): Patch size (16 for ViT-B/16, 14 for ViT-L/14).
             Defaults to 16.
@@ -41,10 +57,11 @@ class VideoViT(BaseModule):
         drop_rate (float): Dropout after the position embedding and in the
             layers. Defaults to 0.
         drop_path_rate (float): Stochastic depth, linearly increasing over
-            the layers. Defaults to 0.
+            the layers; the temporal blocks use the rate of the last layer.
+            Defaults to 0.
         qkv_bias (bool): Bias of the qkv projection. Defaults to True.
         norm_cfg (dict): Normalisation layers. Defaults to LN with eps 1e-5
-            (CLIP and BLIP).
+            (CLIP; BLIP uses 1e-6).
         act_cfg (dict): FFN activation: MMPretrain's ``QuickGELU`` for
             OpenAI CLIP, ``GELU`` for BLIP. Defaults to
             ``dict(type='mmpretrain.QuickGELU')``.
@@ -56,12 +73,38 @@ class VideoViT(BaseModule):
             over frames; ``'cls'``: (B, T, C); ``'raw'``: (B, T, N, C), all
             tokens. T and N are those after any compression. Defaults to
             ``'cls_mean'``.
-        layer_cfgs (dict | Sequence[dict]): Per-layer overrides. A ``type``
-            key picks a registered layer class (default
-            ``VideoTransformerLayer``). Defaults to ``dict()``.
+        layer_cfgs (dict | Sequence[dict]): Layer overrides, applied in
+            order. An override with a ``layers`` key (indices, 0-based as in
+            the parameter names ``layers.{i}``; negative ones count from the
+            end) applies to those layers, one without it to every layer. A
+            ``type`` key picks a registered layer class (default
+            ``VideoTransformerLayer``), e.g.
+            ``dict(type='TokenMixLayer', layers=[-1])``. Defaults to
+            ``dict()``.
         between_block_cfgs (dict, optional): ``{k: cfg}`` builds a module
             inserted after block k (1-based, as papers count). Defaults to
             None.
+        temporal_layers (int): Temporal transformer blocks after the
+            spatial encoder and its final norm (ViViT's factorised encoder,
+            Eq. 4 of Token Mixing), with a zero-initialised temporal position
+            embedding and their own final norm ``temporal_ln``. When an
+            image checkpoint is loaded, temporal block i is initialised from
+            spatial layer ``L - temporal_layers + i`` and the norm from
+            ``ln1``. Defaults to 0.
+        global_uniblocks (dict, optional): Config of UniFormerV2's global
+            UniBlocks (``GlobalUniBlocks``; ``embed_dims`` and ``num_heads``
+            are filled in), which read the outputs of the last blocks and
+            need ``out_type='cls_mean'``. Defaults to None.
+        trainable (Sequence[str], optional): What the backbone trains; the
+            rest is frozen when it is built and kept in eval mode during
+            training. Entries: a layer type (``'TokenMixLayer'``: the
+            token-mixing layers), optionally with a submodule
+            (``'TokenMixLayer.attn'``); ``'adapters'`` (the modules each
+            layer type adds to the image layer, its ``adapters``);
+            ``'temporal'`` (temporal blocks, their embedding and norm);
+            ``'bias'``; or a path (``'layers.-1'``, ``'layers.ln1'`` for
+            that norm of every layer, ``'between_blocks'``). None trains
+            everything. Defaults to None.
         interpolate_mode (str): Position-embedding resize mode for another
             resolution. Defaults to ``'bicubic'``.
         with_cp (bool): Gradient checkpointing of every layer (saves memory
@@ -91,6 +134,9 @@ class VideoViT(BaseModule):
     }
     num_extra_tokens = 1  # the [CLS] token
     OUT_TYPES = ('cls_mean', 'cls', 'raw')
+    trainable_aliases = {
+        'temporal': ('temporal_layers', 'temporal_pos_embed', 'temporal_ln')
+    }
 
     def __init__(self,
                  arch: Union[str, dict] = 'b',
@@ -108,6 +154,9 @@ class VideoViT(BaseModule):
                  out_type: str = 'cls_mean',
                  layer_cfgs: Union[dict, Sequence[dict]] = dict(),
                  between_block_cfgs: Optional[Dict[int, dict]] = None,
+                 temporal_layers: int = 0,
+                 global_uniblocks: Optional[dict] = None,
+                 trainable: Optional[Sequence[str]] = None,
                  interpolate_mode: str = 'bicubic',
                  with_cp: bool = False,
                  init_cfg: Optional[Union[dict, list]] = None):
@@ -144,10 +193,15 @@ class VideoViT(BaseModule):
         self.pre_norm = build_norm_layer(
             norm_cfg, self.embed_dims) if pre_norm else nn.Identity()
 
+        layer_kwargs = dict(
+            drop_rate=drop_rate,
+            qkv_bias=qkv_bias,
+            norm_cfg=norm_cfg,
+            act_cfg=act_cfg)
+        dpr = torch.linspace(0, drop_path_rate, self.num_layers).tolist()
         self.layers = ModuleList(
-            MODELS.build(cfg) for cfg in self._layer_cfgs(
-                layer_cfgs, drop_rate, drop_path_rate, qkv_bias, norm_cfg,
-                act_cfg))
+            MODELS.build(self._layer_cfg(override, dpr[i], **layer_kwargs))
+            for i, override in enumerate(self._layer_overrides(layer_cfgs)))
         self.final_norm = final_norm
         if final_norm:
             self.ln1 = build_norm_layer(norm_cfg, self.embed_dims)
@@ -160,6 +214,12 @@ class VideoViT(BaseModule):
                     f'{self.num_layers - 1} of this {self.num_layers}-layer '
                     f'ViT, got block {block}.')
             self.between_blocks[str(block)] = MODELS.build(cfg)
+
+        self._build_temporal_layers(temporal_layers, dpr[-1], layer_kwargs)
+        self.global_uniblocks = None
+        if global_uniblocks is not None:
+            self._build_global_uniblocks(global_uniblocks)
+        self.apply_trainable(trainable)
 
     def _parse_arch(self, arch: Union[str, dict]) -> dict:
         if isinstance(arch, str):
@@ -174,30 +234,100 @@ class VideoViT(BaseModule):
             raise ValueError(f'A custom arch needs the keys {essential}.')
         return arch
 
-    def _layer_cfgs(self, layer_cfgs, drop_rate, drop_path_rate, qkv_bias,
-                    norm_cfg, act_cfg) -> list:
+    def _layer_overrides(
+            self, layer_cfgs: Union[dict, Sequence[dict]]) -> List[dict]:
+        """One merged override per layer from ``layer_cfgs``."""
         if isinstance(layer_cfgs, dict):
-            layer_cfgs = [layer_cfgs] * self.num_layers
-        if len(layer_cfgs) != self.num_layers:
-            raise ValueError(f'layer_cfgs has {len(layer_cfgs)} entries for '
-                             f'{self.num_layers} layers.')
-        dpr = torch.linspace(0, drop_path_rate, self.num_layers).tolist()
-        cfgs = []
-        for i, override in enumerate(layer_cfgs):
-            cfg = dict(
-                type='VideoTransformerLayer',
-                embed_dims=self.embed_dims,
-                num_heads=self.num_heads,
-                feedforward_channels=self.arch_settings[
-                    'feedforward_channels'],
-                drop_rate=drop_rate,
-                drop_path_rate=dpr[i],
-                qkv_bias=qkv_bias,
-                act_cfg=act_cfg,
-                norm_cfg=norm_cfg)
-            cfg.update(copy.deepcopy(override))
-            cfgs.append(cfg)
-        return cfgs
+            layer_cfgs = [layer_cfgs]
+        overrides = [dict() for _ in range(self.num_layers)]
+        for cfg in layer_cfgs:
+            cfg = copy.deepcopy(dict(cfg))
+            indices = cfg.pop('layers', None)
+            for i in self._layer_indices(indices):
+                overrides[i].update(cfg)
+        return overrides
+
+    def _layer_indices(self, indices: Optional[Sequence[int]]) -> List[int]:
+        """Checked, non-negative layer indices (all layers for None)."""
+        L = self.num_layers
+        if indices is None:
+            return list(range(L))
+        if isinstance(indices, int):
+            indices = [indices]
+        checked = []
+        for index in indices:
+            if not -L <= index < L:
+                raise ValueError(
+                    f'layer_cfgs: layers: this ViT has {L} layers, indexed '
+                    f'0..{L - 1} (or -{L}..-1), got {index}.')
+            checked.append(index % L)
+        if len(set(checked)) != len(checked):
+            raise ValueError(f'layer_cfgs: layers names a layer twice: '
+                             f'{list(indices)}.')
+        return checked
+
+    def _layer_cfg(self, override: dict, drop_path_rate: float,
+                   **kwargs) -> dict:
+        """The config of one layer: the ViT's sizes and ``override``."""
+        cfg = dict(
+            type='VideoTransformerLayer',
+            embed_dims=self.embed_dims,
+            num_heads=self.num_heads,
+            feedforward_channels=self.arch_settings['feedforward_channels'],
+            drop_path_rate=drop_path_rate,
+            **kwargs)
+        cfg.update(copy.deepcopy(override))
+        return cfg
+
+    def _build_temporal_layers(self, num: int, drop_path_rate: float,
+                               layer_kwargs: dict) -> None:
+        if not 0 <= num <= self.num_layers:
+            raise ValueError(
+                f'temporal_layers are initialised from the last spatial '
+                f'layers: 0..{self.num_layers} for this {self.num_layers}-'
+                f'layer ViT, got {num}.')
+        self.temporal_layers = ModuleList(
+            MODELS.build(
+                self._layer_cfg(
+                    dict(type='TemporalTransformerLayer'), drop_path_rate,
+                    **layer_kwargs)) for _ in range(num))
+        if num:
+            self.temporal_pos_embed = nn.Parameter(
+                torch.zeros(1, self.num_frames, 1, self.embed_dims))
+            self.temporal_ln = build_norm_layer(layer_kwargs['norm_cfg'],
+                                                self.embed_dims)
+            self._register_load_state_dict_pre_hook(
+                self._init_temporal_from_spatial)
+
+    def _build_global_uniblocks(self, global_uniblocks: dict) -> None:
+        if self.out_type != 'cls_mean':
+            raise ValueError("global_uniblocks output a video feature: "
+                             "they need out_type='cls_mean'.")
+        cfg = dict(
+            type='GlobalUniBlocks',
+            embed_dims=self.embed_dims,
+            num_heads=self.num_heads)
+        cfg.update(global_uniblocks)
+        self.global_uniblocks = MODELS.build(cfg)
+        if self.global_uniblocks.num_layers > self.num_layers:
+            raise ValueError(
+                f'{self.global_uniblocks.num_layers} global UniBlocks '
+                f'read more blocks than this {self.num_layers}-layer ViT '
+                f'has.')
+
+    def select(self, head: str) -> list:
+        """Spec selectors (see ``trainable``): a layer type's layers,
+        ``'adapters'``, or an attribute."""
+        if head == 'adapters':
+            return [
+                getattr(layer, name) for layer in self.layers
+                for name in getattr(layer, 'adapters', ())
+                if getattr(layer, name, None) is not None
+            ]
+        of_type = [
+            layer for layer in self.layers if type(layer).__name__ == head
+        ]
+        return of_type or super().select(head)
 
     def init_weights(self):
         """Initialise; [CLS] and position embedding unless pre-trained."""
@@ -242,24 +372,71 @@ class VideoViT(BaseModule):
         x = self.pre_norm(self.drop_after_pos(x))
         return x.unflatten(0, (B, T))  # (B, T, N, C)
 
-    def forward_layers(self, x: torch.Tensor) -> torch.Tensor:
-        """All layers, with the modules inserted between blocks.
+    def _init_temporal_from_spatial(self, state_dict, prefix, *args,
+                                    **kwargs):
+        """Fill the temporal blocks and norm of an image checkpoint from its
+        last spatial layers and final norm (keys the checkpoint lacks)."""
+        first = self.num_layers - len(self.temporal_layers)
+        sources = {'temporal_ln.': 'ln1.'}
+        sources.update({
+            f'temporal_layers.{i}.': f'layers.{first + i}.'
+            for i in range(len(self.temporal_layers))
+        })
+        for name, src in sources.items():
+            for key in list(state_dict):
+                if key.startswith(prefix + src):
+                    new_key = prefix + name + key[len(prefix + src):]
+                    state_dict.setdefault(new_key, state_dict[key].clone())
+        state_dict.setdefault(prefix + 'temporal_pos_embed',
+                              torch.zeros_like(self.temporal_pos_embed))
+
+    def forward_blocks(
+        self, x: torch.Tensor
+    ) -> Tuple[torch.Tensor, List[torch.Tensor], List[bool]]:
+        """All blocks, with the modules inserted between them.
 
         Args:
             x (Tensor): Tokens of shape (B, T, N, C).
 
         Returns:
-            Tensor: (B, T', N', C) after the final norm, with T' and N'
-            reduced by any compression module.
+            tuple: Tokens (B, T', N', C) after the final norm, with T' and
+            N' reduced by any compression module; the outputs of the blocks
+            the global UniBlocks read (empty without them); for each of
+            those, whether its patch tokens are still the patch grid (not
+            after a token reducer).
         """
+        num_kept = (self.global_uniblocks.num_layers
+                    if self.global_uniblocks is not None else 0)
+        size = None  # patches per token, once a token reducer needs it
+        feats, is_grid = [], []
         for i, layer in enumerate(self.layers):
             if self.with_cp and self.training and x.requires_grad:
                 x = checkpoint(layer, x, use_reentrant=False)
             else:
                 x = layer(x)
-            if str(i + 1) in self.between_blocks:
-                x = self.between_blocks[str(i + 1)](x)
-        return self.ln1(x) if self.final_norm else x
+            module = self.between_blocks[str(i + 1)] \
+                if str(i + 1) in self.between_blocks else None
+            if getattr(module, 'needs_size', False):
+                if size is None:
+                    size = x.new_ones(*x.shape[:3], 1)
+                x, size = module(x, size)  # (B, T, N, C) -> (B, T, N', C)
+            elif module is not None:
+                x = module(x)  # e.g. (B, T, N, C) -> (B, T/2, N, C)
+            if i >= self.num_layers - num_kept:
+                feats.append(x)
+                is_grid.append(size is None)
+        return (self.ln1(x) if self.final_norm else x), feats, is_grid
+
+    def forward_temporal(self, x: torch.Tensor) -> torch.Tensor:
+        """The temporal blocks and their norm on (B, T, N, C) tokens."""
+        if x.shape[1] != self.num_frames:
+            raise ValueError(
+                f'The temporal position embedding was built for num_frames='
+                f'{self.num_frames}, got clips of {x.shape[1]} frames.')
+        x = x + self.temporal_pos_embed
+        for layer in self.temporal_layers:
+            x = layer(x)
+        return self.temporal_ln(x)
 
     def format_output(self, x: torch.Tensor) -> torch.Tensor:
         """Select the output of ``out_type``.
@@ -285,4 +462,10 @@ class VideoViT(BaseModule):
         Returns:
             Tensor: See ``out_type``.
         """
-        return self.format_output(self.forward_layers(self.embed(x)))
+        x, feats, is_grid = self.forward_blocks(self.embed(x))
+        if len(self.temporal_layers):
+            x = self.forward_temporal(x)
+        out = self.format_output(x)
+        if self.global_uniblocks is not None:
+            out = self.global_uniblocks(feats, out, is_grid)
+        return out

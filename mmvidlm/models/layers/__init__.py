@@ -8,6 +8,7 @@ from .temporal_transformer import TemporalTransformerLayer
 from .token_merging import TokenMerging
 from .token_mix import TokenMixAttention, TokenMixLayer
 from .token_pruning import TemporalAccumulationPruning
+from .token_reduction import TokenReduction
 from .transformer_layer import VideoTransformerLayer
 from .uniformerv2_blocks import GlobalUniBlocks, LocalMHRALayer
 
@@ -26,5 +27,6 @@ __all__ = [
     'TokenMerging',
     'TokenMixAttention',
     'TokenMixLayer',
+    'TokenReduction',
     'VideoTransformerLayer',
 ]

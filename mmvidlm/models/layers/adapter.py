@@ -4,7 +4,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from mmvidlm.registry import MODELS
-from .token_mix import TokenMixLayer
+from .transformer_layer import VideoTransformerLayer
 
 
 class Adapter(BaseModule):
@@ -23,15 +23,23 @@ class Adapter(BaseModule):
         self.down = nn.Linear(embed_dims, bottleneck)
         self.act = nn.GELU()
         self.up = nn.Linear(bottleneck, embed_dims)
+        self._init_identity()
+
+    def _init_identity(self) -> None:
         nn.init.zeros_(self.up.weight)
         nn.init.zeros_(self.up.bias)
+
+    def init_weights(self):
+        """Generic initialisation, then the up-projection back to zero."""
+        super().init_weights()
+        self._init_identity()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x + self.up(self.act(self.down(x)))
 
 
 @MODELS.register_module()
-class AdapterLayer(TokenMixLayer):
+class AdapterLayer(VideoTransformerLayer):
     """A ViT layer with Houlsby adapters (Houlsby et al., ICML 2019).
 
     One adapter on the output of the attention and one on the output of the
@@ -41,13 +49,12 @@ class AdapterLayer(TokenMixLayer):
     Args:
         bottleneck (int): Adapter bottleneck width. Defaults to 48
             (768 / 16 for ViT-B).
-        token_mix (bool): See :class:`TokenMixLayer`. Defaults to False.
-        **kwargs: The other arguments of :class:`TokenMixLayer`.
+        **kwargs: The other arguments of :class:`VideoTransformerLayer`.
     """
+    adapters = ('attn_adapter', 'ffn_adapter')
 
-    def __init__(self, bottleneck: int = 48, token_mix: bool = False,
-                 **kwargs):
-        super().__init__(token_mix=token_mix, **kwargs)
+    def __init__(self, bottleneck: int = 48, **kwargs):
+        super().__init__(**kwargs)
         self.attn_adapter = Adapter(self.embed_dims, bottleneck)
         self.ffn_adapter = Adapter(self.embed_dims, bottleneck)
 

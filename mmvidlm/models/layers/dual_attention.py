@@ -4,11 +4,11 @@ import torch.nn as nn
 from mmpretrain.models.utils import MultiheadAttention
 
 from mmvidlm.registry import MODELS
-from .token_mix import TokenMixLayer
+from .transformer_layer import VideoTransformerLayer
 
 
 @MODELS.register_module()
-class DualAttentionLayer(TokenMixLayer):
+class DualAttentionLayer(VideoTransformerLayer):
     """A ViT layer with CogVideo's dual-channel attention (Token Mixing,
     Eq. 5).
 
@@ -21,13 +21,12 @@ class DualAttentionLayer(TokenMixLayer):
     Args:
         alpha_init (float): Initial ``alpha``; 1 starts from the image
             model's output. Defaults to 1.
-        token_mix (bool): See :class:`TokenMixLayer`. Defaults to False.
-        **kwargs: The other arguments of :class:`TokenMixLayer`.
+        **kwargs: The other arguments of :class:`VideoTransformerLayer`.
     """
+    adapters = ('temporal_attn', 'alpha')
 
-    def __init__(self, alpha_init: float = 1., token_mix: bool = False,
-                 **kwargs):
-        super().__init__(token_mix=token_mix, **kwargs)
+    def __init__(self, alpha_init: float = 1., **kwargs):
+        super().__init__(**kwargs)
         self.temporal_attn = MultiheadAttention(
             **self.attention_kwargs(kwargs))
         self.alpha = nn.Parameter(torch.tensor(float(alpha_init)))

@@ -8,7 +8,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from mmvidlm.registry import MODELS
-from .inti import frame_pairs
+from ..utils.tokens import frame_pairs
 
 
 @MODELS.register_module()
@@ -64,16 +64,21 @@ class ConvPooling(BaseModule):
         super().__init__(init_cfg=init_cfg)
         self.conv = nn.Conv1d(
             embed_dims, embed_dims, 3, stride=2, padding=1)
-        with torch.no_grad():
-            # Output i sees frames (2i-1, 2i, 2i+1): average the last two.
-            self.conv.weight.zero_()
-            eye = torch.eye(embed_dims) / 2
-            self.conv.weight[:, :, 1] = eye
-            self.conv.weight[:, :, 2] = eye
-            self.conv.bias.zero_()
+        self._init_average()
+
+    @torch.no_grad()
+    def _init_average(self) -> None:
+        # Output i sees frames (2i-1, 2i, 2i+1): average the last two.
+        self.conv.weight.zero_()
+        eye = torch.eye(self.conv.in_channels) / 2
+        self.conv.weight[:, :, 1] = eye
+        self.conv.weight[:, :, 2] = eye
+        self.conv.bias.zero_()
 
     def init_weights(self):
-        """Keep the average-of-pairs inflation (no generic re-init)."""
+        """Generic initialisation, then the average-of-pairs inflation."""
+        super().init_weights()
+        self._init_average()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, T, N, C = x.shape

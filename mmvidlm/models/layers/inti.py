@@ -16,27 +16,11 @@ from mmengine.model import BaseModule, ModuleDict
 from mmengine.model.weight_init import trunc_normal_
 
 from mmvidlm.registry import MODELS
+from ..utils.tokens import frame_pairs, patch_grid
 
 CONTEXT_LEVELS = ('token', 'cube', 'frame', 'global')
 FUSIONS = ('add', 'cat', 'sep')
 HEADS = ('softmax', 'sigmoid', 'attention')
-
-
-def frame_pairs(x: torch.Tensor) -> torch.Tensor:
-    """Group frames (2i, 2i+1): (B, T, ...) -> (B, T/2, 2, ...)."""
-    if x.shape[1] % 2:
-        raise ValueError(f'Frames are fused in pairs: T must be even, got '
-                         f'{x.shape[1]}.')
-    return x.unflatten(1, (x.shape[1] // 2, 2))
-
-
-def patch_grid(num_patches: int) -> int:
-    """Side of the square patch grid of ``num_patches`` tokens."""
-    side = math.isqrt(num_patches)
-    if side * side != num_patches:
-        raise ValueError(f'Expected a square grid of patch tokens, got '
-                         f'{num_patches} tokens.')
-    return side
 
 
 class TemporalPositionEmbedding(BaseModule):
@@ -55,6 +39,11 @@ class TemporalPositionEmbedding(BaseModule):
         # The scale only learns if the embedding it multiplies is not zero.
         trunc_normal_(self.embed, std=0.02)
         self.scale = nn.Parameter(torch.zeros(1))
+
+    def init_weights(self):
+        """Generic initialisation, then the scale back to zero."""
+        super().init_weights()
+        nn.init.zeros_(self.scale)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         T = x.shape[1]

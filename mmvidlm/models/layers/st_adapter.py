@@ -1,5 +1,4 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
-import math
 from typing import Sequence
 
 import torch
@@ -7,7 +6,8 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from mmvidlm.registry import MODELS
-from .token_mix import TokenMixLayer
+from ..utils.tokens import from_grid, to_grid
+from .transformer_layer import VideoTransformerLayer
 
 
 class STAdapter(BaseModule):
@@ -41,26 +41,27 @@ class STAdapter(BaseModule):
             padding=tuple(k // 2 for k in kernel_size),
             groups=adapter_channels if depthwise else 1)
         self.up = nn.Linear(adapter_channels, embed_dims)
+        self._init_identity()
+
+    def _init_identity(self) -> None:
         for bias in (self.down.bias, self.conv.bias, self.up.bias):
             nn.init.zeros_(bias)
         nn.init.zeros_(self.conv.weight)
 
+    def init_weights(self):
+        """Generic initialisation, then the convolution back to zero."""
+        super().init_weights()
+        self._init_identity()
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Args: x (Tensor): (B, T, 1 + H*W, C) tokens, [CLS] first."""
-        B, T, N, _ = x.shape
-        side = math.isqrt(N - 1)
-        if side * side != N - 1:
-            raise ValueError(f'STAdapter needs a square patch grid, got '
-                             f'{N - 1} patches.')
-        y = self.down(x[:, :, 1:])
         # (B, T, H*W, Ca) -> (B, Ca, T, H, W) -> (B, T, H*W, Ca)
-        y = y.unflatten(2, (side, side)).permute(0, 4, 1, 2, 3)
-        y = self.conv(y).permute(0, 2, 3, 4, 1).flatten(2, 3)
+        y = from_grid(self.conv(to_grid(self.down(x[:, :, 1:]))))
         return torch.cat([x[:, :, :1], x[:, :, 1:] + self.up(y)], dim=2)
 
 
 @MODELS.register_module()
-class STAdapterLayer(TokenMixLayer):
+class STAdapterLayer(VideoTransformerLayer):
     """A ViT layer with an ST-Adapter before its attention (Eq. 6-7).
 
     Args:
@@ -68,17 +69,16 @@ class STAdapterLayer(TokenMixLayer):
         kernel_size (Sequence[int]): Convolution kernel. Defaults to
             (3, 1, 1).
         depthwise (bool): Depthwise convolution. Defaults to True.
-        token_mix (bool): See :class:`TokenMixLayer`. Defaults to False.
-        **kwargs: The other arguments of :class:`TokenMixLayer`.
+        **kwargs: The other arguments of :class:`VideoTransformerLayer`.
     """
+    adapters = ('st_adapter', )
 
     def __init__(self,
                  adapter_channels: int = 384,
                  kernel_size: Sequence[int] = (3, 1, 1),
                  depthwise: bool = True,
-                 token_mix: bool = False,
                  **kwargs):
-        super().__init__(token_mix=token_mix, **kwargs)
+        super().__init__(**kwargs)
         self.st_adapter = STAdapter(self.embed_dims, adapter_channels,
                                     kernel_size, depthwise)
 

@@ -1,43 +1,13 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
 """ToMe: token merging inside each frame (Bolya et al., ICLR 2023), the
 token-merging baseline of InTI (ECCV 2024, Table 2)."""
-from typing import Optional, Tuple
+from typing import Tuple
 
 import torch
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 
 from mmvidlm.registry import MODELS
-
-
-def num_kept(num_patches: int, keep_ratio: float) -> int:
-    """Patch tokens a frame keeps at ``keep_ratio`` (at least one)."""
-    return max(1, round(num_patches * keep_ratio))
-
-
-class TokenReduction(BaseModule):
-    """Base of the compressors that reduce the tokens of every frame
-    (ToMe, STA) instead of the frames: ``(B, T, N, C) -> (B, T, N', C)``,
-    carrying token sizes (input patches per token) along.
-
-    Args:
-        embed_dims (int): Token width (unused; the interface of every
-            compressor).
-        keep_ratio (float): Fraction of the patch tokens kept. Defaults to
-            0.5.
-        init_cfg (dict, optional): Initialisation config.
-    """
-    halves_frames = False
-
-    def __init__(self,
-                 embed_dims: int,
-                 keep_ratio: float = 0.5,
-                 init_cfg: Optional[dict] = None):
-        super().__init__(init_cfg=init_cfg)
-        if not 0 < keep_ratio <= 1:
-            raise ValueError(
-                f'keep_ratio must be in (0, 1], got {keep_ratio}.')
-        self.keep_ratio = keep_ratio
+from .token_reduction import TokenReduction, num_kept
 
 
 @MODELS.register_module()

@@ -52,6 +52,7 @@ class TokenMixAttention(MultiheadAttention):
             plain Eq. 8. Defaults to None.
         **kwargs: The arguments of MMPretrain's ``MultiheadAttention``.
     """
+    mixes_frames = True  # takes (B, T, N, C) tokens
 
     def __init__(self, other_frame_scale: Optional[float] = None, **kwargs):
         super().__init__(**kwargs)
@@ -106,56 +107,22 @@ class TokenMixAttention(MultiheadAttention):
 
 @MODELS.register_module()
 class TokenMixLayer(VideoTransformerLayer):
-    """A ViT encoder layer whose attention can mix tokens across frames.
-
-    With ``token_mix=True`` the attention is :class:`TokenMixAttention`,
-    otherwise frames attend independently as in the image model; either way
-    the parameters are the image layer's. The parameter-efficient layers
-    (Adapter, ST-Adapter, Dual-channel attention) derive from this class, so
-    token mixing composes with each of them.
+    """A ViT encoder layer whose attention mixes tokens across frames
+    (Token Mixing, AAAI 2023): :class:`TokenMixAttention` with the image
+    layer's parameters, so image checkpoints load unchanged. Chosen per
+    layer, e.g. ``layer_cfgs=dict(type='TokenMixLayer', layers=[-1])`` (the
+    paper's default, the last layer); the parameter-efficient layers compose
+    with it through ``attn_cfg=dict(type='TokenMixAttention')``.
 
     Args:
-        token_mix (bool): Mix tokens across frames. Defaults to True.
         other_frame_scale (float, optional): See
             :class:`TokenMixAttention`. Defaults to None.
-        **kwargs: The arguments of MMPretrain's ``TransformerEncoderLayer``.
+        **kwargs: The arguments of :class:`VideoTransformerLayer`.
     """
 
-    def __init__(self,
-                 token_mix: bool = True,
-                 other_frame_scale: Optional[float] = None,
-                 **kwargs):
-        super().__init__(**kwargs)
-        self.token_mix = token_mix
-        if token_mix:
-            self.attn = TokenMixAttention(
-                other_frame_scale=other_frame_scale,
-                **self.attention_kwargs(kwargs))
-        elif other_frame_scale is not None:
-            raise ValueError('other_frame_scale needs token_mix=True.')
-
-    def attention_kwargs(self, layer_kwargs: dict) -> dict:
-        """The arguments this layer built its ``attn`` with, to build
-        another attention of the same shape (token-mixing, temporal)."""
-        return dict(
-            embed_dims=self.attn.embed_dims,
-            num_heads=self.attn.num_heads,
-            attn_drop=self.attn.attn_drop,
-            proj_drop=self.attn.proj_drop.p,
-            dropout_layer=dict(
-                type='DropPath',
-                drop_prob=layer_kwargs.get('drop_path_rate', 0.)),
-            qkv_bias=self.attn.qkv.bias is not None,
-            layer_scale_init_value=layer_kwargs.get('layer_scale_init_value',
-                                                    0.))
-
-    def attend(self, x: torch.Tensor) -> torch.Tensor:
-        """The attention branch on normalised (B, T, N, C) tokens."""
-        if self.token_mix:
-            return self.attn(x)
-        # (B, T, N, C) -> (B*T, N, C) -> (B, T, N, C): frames independent
-        return self.attn(x.flatten(0, 1)).unflatten(0, x.shape[:2])
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attend(self.ln1(x))
-        return self.ffn(self.ln2(x), identity=x)
+    def __init__(self, other_frame_scale: Optional[float] = None, **kwargs):
+        super().__init__(
+            attn_cfg=dict(
+                type='TokenMixAttention',
+                other_frame_scale=other_frame_scale),
+            **kwargs)

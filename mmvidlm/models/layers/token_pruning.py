@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from mmvidlm.registry import MODELS
-from .token_merging import TokenReduction, num_kept
+from .token_reduction import TokenReduction, num_kept
 
 
 @MODELS.register_module()
@@ -28,7 +28,7 @@ class TemporalAccumulationPruning(TokenReduction):
     This is STA's scoring computed between two blocks, from token features
     (the attention maps of the block are not exposed there).
 
-    Args: see :class:`~mmvidlm.models.layers.token_merging.TokenReduction`.
+    Args: see :class:`~mmvidlm.models.layers.token_reduction.TokenReduction`.
     """
 
     @torch.no_grad()

@@ -14,19 +14,8 @@ from mmcv.cnn.bricks import DropPath
 from mmengine.model import BaseModule, ModuleList
 
 from mmvidlm.registry import MODELS
-from .inti import patch_grid
+from ..utils.tokens import from_grid, to_grid
 from .transformer_layer import VideoTransformerLayer
-
-
-def to_grid(x: torch.Tensor) -> torch.Tensor:
-    """Patch tokens (B, T, HW, C) -> (B, C, T, H, W)."""
-    side = patch_grid(x.shape[2])
-    return x.permute(0, 3, 1, 2).unflatten(-1, (side, side))
-
-
-def from_grid(x: torch.Tensor) -> torch.Tensor:
-    """(B, C, T, H, W) -> patch tokens (B, T, HW, C)."""
-    return x.flatten(3).permute(0, 2, 3, 1)
 
 
 @MODELS.register_module()
@@ -48,6 +37,7 @@ class LocalMHRALayer(VideoTransformerLayer):
             local MHRAs. Defaults to 0.
         **kwargs: Arguments of :class:`VideoTransformerLayer`.
     """
+    adapters = ('lmhra1', 'lmhra2')
 
     def __init__(self,
                  dw_reduction: float = 1.5,
@@ -61,6 +51,16 @@ class LocalMHRALayer(VideoTransformerLayer):
         self.lmhra2 = Local_MHRA(
             self.embed_dims,
             dw_reduction=dw_reduction) if double_lmhra else None
+
+    def init_weights(self):
+        """Generic initialisation, then the local MHRAs' expansions back
+        to zero (MMAction2's initialisation: the layer starts as the image
+        layer)."""
+        super().init_weights()
+        for lmhra in (self.lmhra1, self.lmhra2):
+            if lmhra is not None:
+                nn.init.zeros_(lmhra.pos_embed[3].weight)
+                nn.init.zeros_(lmhra.pos_embed[3].bias)
 
     def _local(self, lmhra: nn.Module, x: torch.Tensor) -> torch.Tensor:
         grid = to_grid(x[:, :, 1:])
@@ -132,7 +132,18 @@ class GlobalUniBlocks(BaseModule):
         self.balance = nn.Parameter(torch.zeros(embed_dims))
 
     def init_weights(self):
-        """Keep UniFormerV2's zero initialisation of the blocks' outputs."""
+        """Generic initialisation, then UniFormerV2's zero initialisation
+        of the blocks' outputs, the DPE biases, the video [CLS] token and
+        the balance (MMAction2's ``Extractor`` and ``UniFormerV2``)."""
+        super().init_weights()
+        for dec in self.dec:
+            for layer in (dec.attn.out_proj, dec.mlp[-1]):
+                nn.init.zeros_(layer.weight)
+                nn.init.zeros_(layer.bias)
+        for conv in self.dpe:
+            nn.init.zeros_(conv.bias)
+        nn.init.zeros_(self.temporal_cls_token)
+        nn.init.zeros_(self.balance)
 
     def forward(self,
                 feats: List[torch.Tensor],

@@ -1,11 +1,12 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModel
 
 from mmvidlm.registry import MODELS
+from ..utils.trainable import TrainableMixin
 
 GENERATION_DEFAULTS = dict(num_beams=3,
                            max_length=20,
@@ -14,7 +15,7 @@ GENERATION_DEFAULTS = dict(num_beams=3,
 
 
 @MODELS.register_module()
-class BlipVideoCaptioner(BaseModel):
+class BlipVideoCaptioner(TrainableMixin, BaseModel):
     """BLIP's captioner on video: all frames' tokens feed the text decoder.
 
     A video encoder maps a clip to tokens (B, T, N, C); the tokens of all
@@ -42,9 +43,20 @@ class BlipVideoCaptioner(BaseModel):
             and ``min_length`` (new tokens after the prompt, [SEP]
             included) and ``repetition_penalty``, passed to MMPretrain's
             ``SeqGenerationHead.predict`` (Hugging Face's ``generate``).
+        trainable (Sequence[str], optional): What trains outside the video
+            encoder (which has its own ``trainable``); the rest is frozen
+            when the model is built. Groups: ``'lp'`` (the visual linear
+            projection ``vision_proj``), ``'lh'`` (the language head
+            ``seq_gen_head.decoder.cls``; its output matrix is tied to the
+            word embeddings, which it does not select), or paths of
+            submodules (see :class:`~mmvidlm.models.utils.TrainableMixin`).
+            None trains everything. Defaults to None.
         init_cfg (dict, optional): Initialisation, e.g.
             ``dict(type='Pretrained', checkpoint=URL)``.
     """
+
+    trainable_aliases = dict(
+        lp=('vision_proj', ), lh=('seq_gen_head.decoder.cls', ))
 
     def __init__(self,
                  backbone: dict,
@@ -52,6 +64,7 @@ class BlipVideoCaptioner(BaseModel):
                  data_preprocessor: dict,
                  prompt: str = 'a picture of ',
                  generation_cfg: dict = GENERATION_DEFAULTS,
+                 trainable: Optional[Sequence[str]] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
@@ -73,6 +86,7 @@ class BlipVideoCaptioner(BaseModel):
                 'generation_cfg needs num_beams >= 1 and 1 <= max_length, '
                 f'min_length <= max_length; got {generation_cfg}.')
         self._start_ids = None
+        self.apply_trainable(trainable)
 
     @property
     def tokenizer(self):

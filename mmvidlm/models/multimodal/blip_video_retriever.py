@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModel
 
 from mmvidlm.registry import MODELS
+from ..utils.trainable import TrainableMixin
 
 from .momentum import FeatureQueue, momentum_copy
 
@@ -38,7 +39,7 @@ def soft_cross_entropy(logits: torch.Tensor,
 
 
 @MODELS.register_module()
-class BlipVideoRetriever(BaseModel):
+class BlipVideoRetriever(TrainableMixin, BaseModel):
     """BLIP's text-video retrieval model: video and text embeddings, ITC.
 
     The video embedding is the mean over frames of the video encoder's
@@ -110,8 +111,20 @@ class BlipVideoRetriever(BaseModel):
         negative_all_rank (bool): Draw ITM hard negatives from the batches
             of all processes (else from this process's). Reference: True.
             Defaults to True.
+        trainable (Sequence[str], optional): What trains outside the video
+            encoder (which has its own ``trainable``); the rest is frozen
+            when the model is built. Groups: ``'lp'`` (``vision_neck``),
+            ``'lh'`` (``text_neck``), ``'itc'`` (the temperature), ``'itm'``
+            (the ITM head), or paths of submodules (see
+            :class:`~mmvidlm.models.utils.TrainableMixin`). None trains
+            everything. Defaults to None.
         init_cfg (dict, optional): Initialisation.
     """
+    trainable_aliases = dict(
+        lp=('vision_neck', ),
+        lh=('text_neck', ),
+        itc=('temp', ),
+        itm=('multimodal_head', ))
 
     def __init__(self,
                  backbone: dict,
@@ -127,6 +140,7 @@ class BlipVideoRetriever(BaseModel):
                  alpha: float = 0.,
                  itm_loss_weight: float = 0.,
                  negative_all_rank: bool = True,
+                 trainable: Optional[Sequence[str]] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
@@ -145,6 +159,7 @@ class BlipVideoRetriever(BaseModel):
         self.itm_topk = itm_topk
         self._init_retrieval_training(momentum, queue_size, alpha,
                                       itm_loss_weight, negative_all_rank)
+        self.apply_trainable(trainable)
 
     def _init_retrieval_training(self, momentum: Optional[float],
                                  queue_size: int, alpha: float,

@@ -6,6 +6,8 @@ from mmpretrain.models.backbones import VisionTransformer
 from mmpretrain.models.utils import resize_pos_embed
 
 from mmvidlm.models import VideoViT
+from mmvidlm.models.layers import VideoTransformerLayer
+from mmvidlm.models.utils import trainable_groups
 from mmvidlm.registry import MODELS
 
 ARCH = dict(
@@ -81,19 +83,23 @@ def test_arch_and_out_type_errors():
 
 
 def test_layer_cfgs_type_override(calls):
-    model = tiny_vit(layer_cfgs=[
-        dict(),
-        dict(type='CallRecorder', name='layer2'),
-        dict()
-    ])
+    model = tiny_vit(
+        layer_cfgs=dict(type='CallRecorder', name='layer2', layers=[1]))
     assert type(model.layers[0]).__name__ == 'VideoTransformerLayer'
     assert isinstance(model.layers[1], CallRecorder)
     # Every layer config gets the ViT's sizes, whatever its type.
     assert model.layers[1].kwargs['embed_dims'] == 32
     model(torch.randn(1, 3, 4, 32, 32))
     assert calls == ['layer2']
-    with pytest.raises(ValueError, match='2 entries for 3 layers'):
-        tiny_vit(layer_cfgs=[dict(), dict()])
+    with pytest.raises(ValueError, match='3 layers, indexed 0..2'):
+        tiny_vit(layer_cfgs=[dict(), dict(type='CallRecorder', layers=[3])])
+    # later overrides win, an override without `layers` is for all layers
+    model = tiny_vit(layer_cfgs=[
+        dict(type='CallRecorder', name='all'),
+        dict(name='last', layers=[-1])
+    ])
+    assert [layer.name for layer in model.layers] == \
+        ['all', 'all', 'last']
 
 
 def test_between_block_cfgs_after_block_k(calls):
@@ -132,3 +138,89 @@ def test_with_cp_same_gradients():
     for (name, p), q in zip(plain.named_parameters(),
                             checkpointed.parameters()):
         torch.testing.assert_close(p.grad, q.grad, msg=name)
+
+
+def test_custom_init_survives_a_backbone_init_cfg():
+    """Identity / zero starts are set in ``init_weights`` after the generic
+    initialisation, so a backbone-level ``init_cfg`` keeps them."""
+    torch.manual_seed(0)
+    model = tiny_vit(
+        arch='tiny',
+        num_frames=8,
+        layer_cfgs=[
+            dict(type='AdapterLayer', bottleneck=8, layers=[0]),
+            dict(type='STAdapterLayer', adapter_channels=8, layers=[1]),
+            dict(type='LocalMHRALayer', layers=[2, 3]),
+        ],
+        between_block_cfgs={
+            1: dict(type='ConvPooling', embed_dims=64, num_frames=8),
+            2: dict(
+                type='InterFrameTokenInterpolation',
+                embed_dims=64,
+                num_frames=4)
+        },
+        global_uniblocks=dict(num_layers=2),
+        init_cfg=[
+            dict(type='TruncNormal', layer='Linear', std=0.02),
+            dict(type='Constant', layer=['Conv1d', 'Conv3d'], val=0.5),
+            dict(type='Constant', layer='LayerNorm', val=1., bias=0.5)
+        ])
+    adapter = model.layers[0]
+    x = torch.randn(2, 8, 17, 64)
+    for branch in (adapter.attn_adapter, adapter.ffn_adapter):
+        assert branch.down.weight.std().item() == pytest.approx(0.02, rel=0.2)
+        torch.testing.assert_close(branch(x), x)  # identity
+    torch.testing.assert_close(model.layers[1].st_adapter(x), x)
+    for layer in model.layers[2:]:
+        for lmhra in (layer.lmhra1, layer.lmhra2):
+            assert not lmhra.pos_embed[3].weight.any()
+    conv = model.between_blocks['1']
+    pairs = conv(x)
+    torch.testing.assert_close(pairs, (x[:, ::2] + x[:, 1::2]) / 2)
+    inti = model.between_blocks['2']
+    assert not inti.temporal_embed.scale.any()
+    assert inti.temporal_embed.embed.any()
+    uniblocks = model.global_uniblocks
+    for dec in uniblocks.dec:
+        assert not dec.attn.out_proj.weight.any()
+        assert not dec.mlp[-1].weight.any()
+    assert not uniblocks.balance.any()
+    # ... and the generic initialisation did run on the rest
+    assert model.layers[2].attn.qkv.weight.std().item() == pytest.approx(
+        0.02, rel=0.2)
+
+
+@MODELS.register_module(force=True)
+class ToyShiftLayer(VideoTransformerLayer):
+    """A whole new method in one layer file: a zero-gated shift of the
+    tokens from the previous frame before the layer."""
+    adapters = ('gate', )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.gate = nn.Parameter(torch.zeros(self.embed_dims))
+
+    def forward(self, x):
+        previous = torch.cat([x[:, :1], x[:, :-1]], dim=1)
+        return super().forward(x + self.gate * (previous - x))
+
+
+def test_a_new_method_is_a_layer_type():
+    torch.manual_seed(0)
+    plain = tiny_vit()
+    model = tiny_vit(
+        layer_cfgs=dict(type='ToyShiftLayer', layers=[-1]),
+        trainable=['adapters'])
+    assert isinstance(model.layers[2], ToyShiftLayer)
+    # image weights load; the method starts as the image model
+    missing, _ = model.load_state_dict(plain.state_dict(), strict=False)
+    assert missing == ['layers.2.gate']
+    x = torch.randn(2, 3, 4, 32, 32)
+    torch.testing.assert_close(model(x), plain(x))
+    # what trains is read from the built model
+    assert trainable_groups(model) == {':adapters': ['layers.2.gate']}
+    whole = tiny_vit(
+        layer_cfgs=dict(type='ToyShiftLayer', layers=[-1]),
+        trainable=['ToyShiftLayer'])
+    assert all(n.startswith('layers.2.')
+               for n in trainable_groups(whole)[':ToyShiftLayer'])

@@ -3,7 +3,7 @@ import pytest
 import torch
 from mmpretrain.models.utils import MultiheadAttention
 
-from mmvidlm.models import TokenMixViT, VideoViT
+from mmvidlm.models import VideoViT
 from mmvidlm.models.layers import (TokenMixAttention, TokenMixLayer,
                                    VideoTransformerLayer)
 
@@ -73,7 +73,10 @@ def test_token_mix_vit_loads_image_weights_and_matches_with_one_frame():
     torch.manual_seed(0)
     plain = tiny_vit(VideoViT, num_frames=1)
     plain.init_weights()
-    mixed = tiny_vit(TokenMixViT, num_frames=1, token_mix_layers=[0, -1])
+    mixed = tiny_vit(
+        VideoViT,
+        num_frames=1,
+        layer_cfgs=dict(type='TokenMixLayer', layers=[0, -1]))
     assert sum(p.numel() for p in mixed.parameters()) == \
         sum(p.numel() for p in plain.parameters())
     mixed.load_state_dict(plain.state_dict())  # strict: same names
@@ -83,16 +86,20 @@ def test_token_mix_vit_loads_image_weights_and_matches_with_one_frame():
     x = torch.randn(1, 3, 4, 32, 32)
     assert not torch.allclose(mixed(x)[:, 0], mixed(x[:, :, :1])[:, 0])
     assert [i for i, layer in enumerate(mixed.layers)
-            if layer.token_mix] == [0, 3]
+            if isinstance(layer.attn, TokenMixAttention)] == [0, 3]
 
 
 @pytest.mark.parametrize('layers', [[4], [-5], [1, -3]])
 def test_token_mix_layer_index_errors(layers):
-    with pytest.raises(ValueError, match='token_mix_layers'):
-        tiny_vit(TokenMixViT, token_mix_layers=layers)
-
-
-def test_token_mix_needs_a_token_mix_layer_type():
-    with pytest.raises(TypeError, match='derive from TokenMixLayer'):
+    with pytest.raises(ValueError, match='layer_cfgs: layers'):
         tiny_vit(
-            TokenMixViT, layer_cfgs=dict(type='VideoTransformerLayer'))
+            VideoViT, layer_cfgs=dict(type='TokenMixLayer', layers=layers))
+
+
+def test_no_default_turns_token_mixing_on():
+    """Token mixing is a layer type: a ViT without it mixes nothing."""
+    model = tiny_vit(VideoViT, num_frames=4)
+    assert not any(
+        isinstance(layer.attn, TokenMixAttention) for layer in model.layers)
+    x = torch.randn(1, 3, 4, 32, 32)
+    torch.testing.assert_close(model(x)[:, :1], model(x[:, :, :1]))

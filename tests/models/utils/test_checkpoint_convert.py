@@ -304,8 +304,7 @@ def test_load_hooks_of_new_layers_run(tmp_path, salesforce_blip):
     model = MODELS.build(
         dict(
             BLIP_VIT,
-            type='TokenMixViT',
-            token_mix_layers=[],
+            type='VideoViT',
             layer_cfgs=dict(type='DualAttentionLayer')))
     missing, _ = load_pretrained(
         model, save(tmp_path, salesforce_blip.state_dict()), logger=None)

@@ -2,10 +2,6 @@
 # the FFN of every layer; the adapters and layer norms are trained.
 _base_ = ['../blip_vit-b16.py']
 model = dict(
-    backbone=dict(layer_cfgs=dict(type='AdapterLayer', bottleneck=48)))
-optim_wrapper = dict(
-    constructor='TrainableParamsOptimWrapperConstructor',
-    paramwise_cfg=dict(
-        trainable=dict(
-            visual=[r'backbone\.layers\.\d+\.(attn_adapter|ffn_adapter|ln1|'
-                    r'ln2)\.'])))
+    backbone=dict(
+        layer_cfgs=dict(type='AdapterLayer', bottleneck=48),
+        trainable=['adapters', 'layers.ln1', 'layers.ln2']))

@@ -2,9 +2,6 @@
 # one in every layer, mixed by a learnable alpha, initialised from the
 # spatial weights; only the temporal MHA and alpha are trained.
 _base_ = ['../blip_vit-b16.py']
-model = dict(backbone=dict(layer_cfgs=dict(type='DualAttentionLayer')))
-optim_wrapper = dict(
-    constructor='TrainableParamsOptimWrapperConstructor',
-    paramwise_cfg=dict(
-        trainable=dict(
-            visual=[r'backbone\.layers\.\d+\.(temporal_attn\.|alpha$)'])))
+model = dict(
+    backbone=dict(
+        layer_cfgs=dict(type='DualAttentionLayer'), trainable=['adapters']))

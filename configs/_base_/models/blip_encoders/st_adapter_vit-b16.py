@@ -5,8 +5,5 @@ model = dict(
     backbone=dict(
         layer_cfgs=dict(
             type='STAdapterLayer', adapter_channels=384,
-            kernel_size=(3, 1, 1))))
-optim_wrapper = dict(
-    constructor='TrainableParamsOptimWrapperConstructor',
-    paramwise_cfg=dict(
-        trainable=dict(visual=[r'backbone\.layers\.\d+\.st_adapter\.'])))
+            kernel_size=(3, 1, 1)),
+        trainable=['adapters']))

@@ -2,7 +2,4 @@
 # spatial ViT, initialised from its last 4 layers), only the new blocks, their
 # position embedding and norm trained.
 _base_ = ['../blip_vit-b16.py']
-model = dict(backbone=dict(temporal_layers=4))
-optim_wrapper = dict(
-    constructor='TrainableParamsOptimWrapperConstructor',
-    paramwise_cfg=dict(trainable=dict(visual=[r'backbone\.temporal_'])))
+model = dict(backbone=dict(temporal_layers=4, trainable=['temporal']))

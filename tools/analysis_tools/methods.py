@@ -1,0 +1,137 @@
+# Copyright (c) mmvidlm authors. All rights reserved.
+"""The methods the benchmark tools compare: one list, read by
+``compare_methods.py``, ``clip_length_scaling.py`` and
+``synthetic_benchmark.py``.
+
+Each entry names a method, its family and its config (the fields an
+OpenMMLab metafile gives a model: ``Name``, ``In Collection``, ``Config``),
+plus what only the benchmarks need: the label of its video encoder in the
+speed tables (``speed``; None: not timed) and the overrides that build it
+at the synthetic benchmark's tiny size (``tiny``; None: not trained there).
+
+:func:`load_methods` is the one reader. Once ``model-index.yml`` lists the
+methods' metafiles, it can take ``name``, ``family`` and ``config`` from
+there (``mmengine.load`` of each metafile's ``Models``) and keep only the
+benchmark-specific fields below, keyed by name.
+"""
+import os.path as osp
+from typing import List, NamedTuple, Optional, Sequence
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+#: Configs shipped inside the installed MMAction2 package start with this.
+MMACTION_PREFIX = 'mmaction::'
+
+#: The InTI family's insertion points on the 4-layer tiny ViT (the ViT-B
+#: configs insert after blocks 5 and 9 of 12).
+TINY_INTI = dict(inti_layers=(2, 3))
+BLIP_ENCODERS = 'configs/_base_/models/blip_encoders/'
+
+
+class Method(NamedTuple):
+    """A method of the benchmarks.
+
+    Args:
+        name (str): Its name in the tables.
+        family (str): baseline, InTI, compressive, token mixing or PEFT.
+        config (str): Its config, relative to the repository, or
+            ``mmaction::<path under MMAction2's configs>``.
+        speed (str, optional): Label of its video encoder (ViT-B size) in
+            the speed tables; None if it is not timed (several methods may
+            share one encoder: only one of them is timed).
+        tiny (dict, optional): Backbone overrides for the synthetic
+            benchmark's tiny ViT, merged over its common tiny settings;
+            None if the method is not trained there. What trains is the
+            config's (its backbone's ``trainable``) unless overridden here.
+    """
+    name: str
+    family: str
+    config: str
+    speed: Optional[str] = None
+    tiny: Optional[dict] = {}
+
+    @property
+    def config_path(self) -> str:
+        """The config's absolute path."""
+        if self.config.startswith(MMACTION_PREFIX):
+            import mmaction
+            return osp.join(
+                osp.dirname(mmaction.__file__), '.mim', 'configs',
+                self.config[len(MMACTION_PREFIX):])
+        return osp.join(REPO, self.config)
+
+
+METHODS = (
+    Method('naive', 'baseline', 'configs/naive/vit-b_k400.py',
+           'naive ViT-B/16'),
+    Method('InTI', 'InTI', 'configs/inti/vit-b_k400.py', 'InTI-B (5, 9)',
+           TINY_INTI),
+    Method('InTI + UniFormerV2 modules', 'InTI',
+           'configs/inti/vit-b_uniformerv2_k400.py',
+           'InTI-B + UniFormerV2 modules', TINY_INTI),
+    Method(
+        'UniFormerV2', 'baseline', MMACTION_PREFIX +
+        'recognition/uniformerv2/uniformerv2-base-p16-res224_clip_'
+        '8xb32-u8_kinetics400-rgb.py', 'MMAction2 UniFormerV2-B/16', None),
+    *(Method(
+        name, 'compressive',
+        f'configs/compressive/{prefix}_vit-b_uniformerv2_k400.py',
+        tiny=TINY_INTI)
+      for name, prefix in (('LinearPooling', 'linearpooling'),
+                           ('ConvPooling', 'convpooling'), ('ToMe', 'tome'),
+                           ('STA', 'sta'))),
+    Method('token mixing (partial FT)', 'token mixing',
+           BLIP_ENCODERS + 'tokenmix_vit-b16.py', 'TokenMix ViT-B/16'),
+    Method('token mixing (full FT)', 'token mixing',
+           BLIP_ENCODERS + 'tokenmix_vit-b16.py',
+           tiny=dict(trainable=None)),
+    Method('last layer (partial FT, no mixing)', 'PEFT',
+           BLIP_ENCODERS + 'plain_vit-b16.py', 'plain BLIP ViT-B/16'),
+    Method('ViViT (full FT)', 'PEFT', BLIP_ENCODERS + 'vivit_vit-b16.py'),
+    Method('temporal FT', 'PEFT', BLIP_ENCODERS + 'temporal_ft_vit-b16.py'),
+    Method('dual-channel attention', 'PEFT',
+           BLIP_ENCODERS + 'dual_attention_vit-b16.py'),
+    # bottlenecks at the ViT-B ratios (48 / 768, 384 / 768) of 64 channels
+    Method('Adapter', 'PEFT', BLIP_ENCODERS + 'adapter_vit-b16.py',
+           tiny=dict(layer_cfgs=dict(type='AdapterLayer', bottleneck=4))),
+    Method(
+        'ST-Adapter', 'PEFT', BLIP_ENCODERS + 'st_adapter_vit-b16.py',
+        tiny=dict(layer_cfgs=dict(type='STAdapterLayer',
+                                  adapter_channels=32))),
+    Method('BitFit', 'PEFT', BLIP_ENCODERS + 'bitfit_vit-b16.py'),
+)
+
+
+def load_methods(kind: str,
+                 only: Optional[Sequence[str]] = None) -> List[Method]:
+    """The methods a tool compares, in table order.
+
+    Args:
+        kind (str): ``'speed'`` (the timed video encoders, ``Method.speed``
+            set) or ``'synthetic'`` (the tiny classifiers, ``Method.tiny``
+            set).
+        only (Sequence[str], optional): Keep the methods whose name (or
+            speed label) contains one of these substrings, case-insensitive;
+            an unmatched substring is an error.
+
+    Returns:
+        list[Method]: The methods; for ``'speed'`` with ``name`` replaced by
+        the speed label.
+    """
+    if kind == 'speed':
+        methods = [m._replace(name=m.speed) for m in METHODS if m.speed]
+    elif kind == 'synthetic':
+        methods = [m for m in METHODS if m.tiny is not None]
+    else:
+        raise ValueError(f"kind must be 'speed' or 'synthetic', got {kind!r}")
+    if not only:
+        return methods
+    unknown = [
+        s for s in only
+        if not any(s.lower() in m.name.lower() for m in methods)
+    ]
+    if unknown:
+        raise ValueError(f'--methods {unknown} match none of: ' +
+                         ', '.join(m.name for m in methods))
+    return [
+        m for m in methods if any(s.lower() in m.name.lower() for s in only)
+    ]
