@@ -8,9 +8,9 @@
 # encoder base (models/blip_encoders/*.py), this file and a QA data set base
 # (which names `qa_answer_list`), and assembles:
 #     model = dict(_base_.blip_qa_model, answer_list=_base_.qa_answer_list)
-#     optim_wrapper = _base_.blip_qa_optim_wrapper
 # The reference trains every parameter for QA (train_video_vqa.py has no
-# freezing).
+# freezing): the model's `trainable` is None, and so is the encoder's,
+# whatever the encoder base says.
 _base_ = [
     './models/blip_text_bert-base.py', './schedules/adamw_blip-video_5e.py',
     './default_runtime.py'
@@ -20,6 +20,7 @@ blip_qa_checkpoint = ('https://storage.googleapis.com/'
                       'model_base_vqa_capfilt_large.pth')
 blip_qa_model = dict(
     type='BlipVideoQA',
+    backbone=dict(trainable=None),
     multimodal_backbone=dict(
         type='mmpretrain.XBertEncoder', med_config=_base_.blip_med_config),
     head=dict(
@@ -34,11 +35,9 @@ blip_qa_model = dict(
         max_txt_len=35),
     inference_method='rank',
     num_ans_candidates=128,
+    trainable=None,
     init_cfg=dict(type='Pretrained', checkpoint=blip_qa_checkpoint))
-blip_qa_optim_wrapper = dict(
-    _delete_=True,
-    optimizer=dict(type='AdamW', lr=2e-5, weight_decay=0.05),
-    clip_grad=dict(max_norm=5, norm_type=2))
+optim_wrapper = dict(optimizer=dict(lr=2e-5))
 train_cfg = dict(max_epochs=10, val_interval=10)
 param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, begin=0, end=10, T_max=10,

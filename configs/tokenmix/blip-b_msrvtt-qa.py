@@ -9,4 +9,3 @@ _base_ = [
     '../_base_/blip-b_qa.py', '../_base_/datasets/msrvtt_qa.py'
 ]
 model = dict(_base_.blip_qa_model, answer_list=_base_.qa_answer_list)
-optim_wrapper = _base_.blip_qa_optim_wrapper

@@ -8,6 +8,7 @@ import torch.nn as nn
 from mmengine.model import BaseModel
 
 from mmvidlm.registry import MODELS
+from ..utils.trainable import TrainableMixin
 
 
 def answer_log_likelihood(logits: torch.Tensor, input_ids: torch.Tensor,
@@ -30,7 +31,7 @@ def answer_log_likelihood(logits: torch.Tensor, input_ids: torch.Tensor,
 
 
 @MODELS.register_module()
-class BlipVideoQA(BaseModel):
+class BlipVideoQA(TrainableMixin, BaseModel):
     """BLIP's question answering model on video.
 
     The video encoder maps a clip to tokens (B, T, N, C); the tokens of all
@@ -84,9 +85,21 @@ class BlipVideoQA(BaseModel):
         label_smoothing (float): Label smoothing of the answer loss (that of
             BLIP's decoder) unless ``head`` sets its own ``loss``.
             Defaults to 0.1.
+        trainable (Sequence[str], optional): What trains outside the video
+            encoder (which has its own ``trainable``); the rest is frozen
+            when the model is built. Groups: ``'question_encoder'``
+            (``multimodal_backbone``), ``'answer_decoder'``
+            (``vqa_head.decoder``), ``'lh'`` (its language head), or paths
+            of submodules (see :class:`~mmvidlm.models.utils.TrainableMixin`).
+            None trains everything, as the reference. Defaults to None.
         init_cfg (dict, optional): Initialisation, e.g.
             ``dict(type='Pretrained', checkpoint=URL)``.
     """
+
+    trainable_aliases = dict(
+        question_encoder=('multimodal_backbone', ),
+        answer_decoder=('vqa_head.decoder', ),
+        lh=('vqa_head.decoder.cls', ))
 
     def __init__(self,
                  backbone: dict,
@@ -98,6 +111,7 @@ class BlipVideoQA(BaseModel):
                  num_ans_candidates: int = 128,
                  answer_weight: float = 0.2,
                  label_smoothing: float = 0.1,
+                 trainable: Optional[Sequence[str]] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
@@ -134,6 +148,7 @@ class BlipVideoQA(BaseModel):
             # (A, L) candidates as the decoder reads them, tokenised once.
             self.register_buffer('answer_ids', ids, persistent=False)
             self.register_buffer('answer_mask', mask, persistent=False)
+        self.apply_trainable(trainable)
 
     @staticmethod
     def _load_answer_list(answer_list) -> List[str]:

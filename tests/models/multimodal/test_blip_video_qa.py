@@ -241,3 +241,17 @@ def test_blip_vqa_text_modules_find_their_place(qa_model):
     assert set(placed) <= set(qa_model.state_dict())
     assert any(k.startswith('multimodal_backbone.') for k in placed)
     assert any(k.startswith('vqa_head.decoder.') for k in placed)
+
+
+def test_trainable_groups(registered):
+    """The model's spec freezes what it does not name (outside the video
+    encoder, which has its own); None trains everything."""
+    from mmvidlm.registry import MODELS
+    model = MODELS.build(tiny_qa_cfg(trainable=['lh']))
+    frozen = {n for n, p in model.named_parameters() if not p.requires_grad}
+    assert any(n.startswith('multimodal_backbone.') for n in frozen)
+    assert 'vqa_head.decoder.cls.predictions.transform.dense.weight' \
+        not in frozen
+    assert not any(n.startswith('backbone.') for n in frozen)
+    assert all(p.requires_grad for p in MODELS.build(
+        tiny_qa_cfg()).parameters())
