@@ -50,7 +50,8 @@ ST_ADAPTER = 768 * 384 + 384 + 384 * 384 * 27 + 384 + 384 * 768 + 768
 ADAPTER = 768 * 96 + 96 + 96 * 96 + 96 + 96 * 768 + 768
 VIT_BLOCK = 4 * 768 * 768 + 2 * 768 * 3072 + 3072 + 9 * 768
 TEMPORAL = 4 * VIT_BLOCK + 8 * 768 + 2 * 768  # + position embedding, norm
-DUAL = 12 * (4 * 768 * 768 + 4 * 768 + 1)  # temporal MHA and alpha
+# temporal MHA, alpha and temporal position embedding (8 frames)
+DUAL = 12 * (4 * 768 * 768 + 4 * 768 + 1 + 8 * 768)
 UP_FIGURES = [
     ('st-adapter_blip-b_msrvtt-caption.py', 12 * ST_ADAPTER, 54.8),
     ('adapter_blip-b_msrvtt-caption.py', 12 * ADAPTER, 1.88),

@@ -49,6 +49,10 @@ def shrink(model: dict) -> dict:
     model.pop('init_cfg', None)
     if model['type'] == 'BlipVideoCaptioner':
         model['decoder_head']['decoder']['med_config'] = TINY_MED_CONFIG
+    elif model['type'] == 'BlipVideoQA':
+        model['multimodal_backbone']['med_config'] = TINY_MED_CONFIG
+        model['head']['decoder']['med_config'] = TINY_MED_CONFIG
+        model['answer_list'] = ['yes', 'no']  # no data set here
     else:
         model['text_backbone']['med_config'] = TINY_MED_CONFIG
         model['vision_neck'].update(in_features=64, out_features=32)
@@ -82,7 +86,9 @@ def test_config_builds(config, registered):
     trainable = {n for n, p in model.named_parameters() if p.requires_grad}
     online = {n for n, _ in model.named_parameters() if '_m.' not in n}
     assert not trainable - online  # momentum copies follow by EMA
-    if 'vivit' in config or 'full-ft' in config or is_demo:
+    if ('vivit' in config or 'full-ft' in config or is_demo
+            or cfg.model.type == 'BlipVideoQA'):
+        # the reference trains every parameter for QA
         assert trainable == online
     elif 'bitfit' in config:  # the reference's BitFit: every bias
         assert trainable == {n for n in online if n.endswith('.bias')}
