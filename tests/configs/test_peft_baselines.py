@@ -40,8 +40,13 @@ def build(config: str, encoder_only: bool = False) -> torch.nn.Module:
 
 
 def encoder_up(config: str) -> int:
-    """Trained parameters of the config's video encoder (its own spec)."""
-    return updated_params(build(config, encoder_only=True))['backbone'][1]
+    """The paper's UP of the config's video encoder: its trained
+    parameters, but an ``'lp'`` group (the linear projection, which the
+    paper counts apart) if its spec has one."""
+    backbone = build(config, encoder_only=True).backbone
+    lp = set(backbone.trainable_groups.get('lp', ()))
+    return sum(p.numel() for n, p in backbone.named_parameters()
+               if p.requires_grad and n not in lp)
 
 
 # (config, the encoder's trained parameters, the paper's UP in M).
