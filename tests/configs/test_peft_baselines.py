@@ -4,6 +4,7 @@ have the reference code's shapes and train its parameter groups: their
 updated-parameter figures, counted from the models the configs build (on
 the meta device: no memory, no download), are the paper's where the
 reference code gives them (docs/reproduction.md, 1.6)."""
+import glob
 import os.path as osp
 
 import pytest
@@ -112,3 +113,12 @@ def test_vivit_trains_everything():
     assert all(p.requires_grad for p in model.parameters())
     parts = updated_params(model)
     assert parts['backbone'][1] == 85_798_656 + TEMPORAL
+
+
+def test_msvd_configs_have_the_reference_msvd_settings():
+    """caption_msvd.yaml:30, 36: 3 beams, 6 epochs (cosine over 6)."""
+    for config in glob.glob(osp.join(PEFT, '*_blip-b_msvd-caption.py')):
+        cfg = Config.fromfile(config)
+        assert cfg.model.generation_cfg.num_beams == 3, config
+        assert cfg.train_cfg.max_epochs == 6, config
+        assert [(s.end, s.T_max) for s in cfg.param_scheduler] == [(6, 6)]

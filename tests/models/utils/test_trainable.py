@@ -43,6 +43,27 @@ class Outer(TrainableMixin, nn.Module):
         self.apply_trainable(trainable)
 
 
+class WithMomentumCopy(TrainableMixin, nn.Module):
+    """A model with a momentum copy of a part (as BLIP's retriever)."""
+
+    def __init__(self, trainable=None):
+        super().__init__()
+        from mmengine.model import ExponentialMovingAverage
+        self.proj = nn.Linear(2, 2)
+        self.proj_m = ExponentialMovingAverage(self.proj, momentum=0.005)
+        self.apply_trainable(trainable)
+
+
+def test_a_spec_never_unfreezes_a_momentum_copy():
+    """'bias' selects every bias the model owns, but not those of its
+    averaged copies (BitFit on a retriever with momentum encoders)."""
+    model = WithMomentumCopy(['bias'])
+    assert [n for n, p in model.named_parameters() if p.requires_grad] == [
+        'proj.bias'
+    ]
+    assert model.trainable_groups == {'bias': ['proj.bias']}
+
+
 def plain_optim_wrapper(model, **paramwise):
     return build_optim_wrapper(
         model,
@@ -189,23 +210,3 @@ def test_training_logs_the_updated_parameters(run_tool, synthetic_options,
         ['train_cfg.max_epochs=1', 'train_cfg.val_interval=1'])
     assert 'UP(visual): 0.05M  Trainable: 0.05M  Total: 0.61M' in proc.stdout
 
-
-class WithMomentumCopy(TrainableMixin, nn.Module):
-    """A model with a momentum copy of a part (as BLIP's retriever)."""
-
-    def __init__(self, trainable=None):
-        super().__init__()
-        from mmengine.model import ExponentialMovingAverage
-        self.proj = nn.Linear(2, 2)
-        self.proj_m = ExponentialMovingAverage(self.proj, momentum=0.005)
-        self.apply_trainable(trainable)
-
-
-def test_a_spec_never_unfreezes_a_momentum_copy():
-    """'bias' selects every bias the model owns, but not those of its
-    averaged copies (BitFit on a retriever with momentum encoders)."""
-    model = WithMomentumCopy(['bias'])
-    assert [n for n, p in model.named_parameters() if p.requires_grad] == [
-        'proj.bias'
-    ]
-    assert model.trainable_groups == {'bias': ['proj.bias']}
