@@ -178,3 +178,23 @@ def test_e2e_throughput_times_data_and_model(run_tool, tmp_path):
         videos_per_s, data_s, model_s = map(float, row[3:6])
         assert videos_per_s > 0 and data_s >= 0 and model_s > 0
         assert 0 <= int(row[6].rstrip('% |')) <= 100
+
+
+def test_synthetic_benchmark_keeps_the_configs_layer_settings(tmp_path):
+    """A tiny width override keeps the rest of the config's layer (the
+    reference adapter's shape, the dense ST-Adapter convolution)."""
+    import argparse
+
+    from synthetic_benchmark import build_config
+    args = argparse.Namespace(
+        lr=1e-3, data_root=str(tmp_path), videos=(4, 4), batch_size=2)
+    for name, expected in [
+        ('Adapter', dict(bottleneck=8, placement='input', num_hidden=1)),
+        ('ST-Adapter', dict(adapter_channels=32, depthwise=False,
+                            kernel_size=(3, 3, 3))),
+    ]:
+        method, = [m for m in load_methods('synthetic', [name])
+                   if m.name == name]
+        cfg = build_config(method, 0, 1, args, str(tmp_path), None)
+        layer_cfgs = cfg.model.backbone.layer_cfgs
+        assert {k: layer_cfgs[k] for k in expected} == expected

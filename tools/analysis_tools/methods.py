@@ -39,7 +39,8 @@ class Method(NamedTuple):
             the speed tables; None if it is not timed (several methods may
             share one encoder: only one of them is timed).
         tiny (dict, optional): Backbone overrides for the synthetic
-            benchmark's tiny ViT, merged over its common tiny settings;
+            benchmark's tiny ViT, merged over its common tiny settings
+            (a ``layer_cfgs`` dict over the config's, e.g. a width);
             None if the method is not trained there. What trains is the
             config's (its backbone's ``trainable``) unless overridden here.
     """
@@ -90,13 +91,12 @@ METHODS = (
     Method('temporal FT', 'PEFT', BLIP_ENCODERS + 'temporal_ft_vit-b16.py'),
     Method('dual-channel attention', 'PEFT',
            BLIP_ENCODERS + 'dual_attention_vit-b16.py'),
-    # bottlenecks at the ViT-B ratios (48 / 768, 384 / 768) of 64 channels
+    # bottlenecks at the ViT-B ratios (96 / 768, 384 / 768) of 64 channels
     Method('Adapter', 'PEFT', BLIP_ENCODERS + 'adapter_vit-b16.py',
-           tiny=dict(layer_cfgs=dict(type='AdapterLayer', bottleneck=4))),
+           tiny=dict(layer_cfgs=dict(bottleneck=8))),
     Method(
         'ST-Adapter', 'PEFT', BLIP_ENCODERS + 'st_adapter_vit-b16.py',
-        tiny=dict(layer_cfgs=dict(type='STAdapterLayer',
-                                  adapter_channels=32))),
+        tiny=dict(layer_cfgs=dict(adapter_channels=32))),
     Method('BitFit', 'PEFT', BLIP_ENCODERS + 'bitfit_vit-b16.py'),
 )
 

@@ -163,6 +163,11 @@ def build_config(method: Method, seed: int, iters: int,
     cfg = Config.fromfile(osp.join(REPO, TEMPLATE))
     method_cfg = Config.fromfile(method.config_path)
     backbone = {**method_cfg.model.backbone, **TINY, **method.tiny}
+    if isinstance(method.tiny.get('layer_cfgs'), dict):  # e.g. a width
+        backbone['layer_cfgs'] = {
+            **method_cfg.model.backbone.get('layer_cfgs', {}),
+            **method.tiny['layer_cfgs']
+        }
     if pretrained:
         backbone['init_cfg'] = dict(
             type='Pretrained', checkpoint=pretrained, prefix='backbone.')
