@@ -5,6 +5,9 @@
 # adapters are trained (UP 1.89M; paper 1.88M). The reference block also has
 # an adapter before the FFN (`mid_adapter`), which would double UP to 3.78M:
 # one adapter per layer is what matches the paper (docs/reproduction.md).
+# The encoder's linear projection (`lp`: patch and position embeddings,
+# [CLS], final norm) trains too, as the Token Mixing reference trains it
+# with every method but BitFit; it is not counted in UP.
 _base_ = ['../blip_vit-b16.py']
 model = dict(
     backbone=dict(
@@ -15,4 +18,4 @@ model = dict(
             num_hidden=1,
             placement='input',
             sublayers=['attn']),
-        trainable=['adapters']))
+        trainable=['adapters', 'lp']))

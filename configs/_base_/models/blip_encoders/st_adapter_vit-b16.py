@@ -4,6 +4,9 @@
 # activation, the [CLS] tokens through the projections only; added before
 # the attention of every layer, and only it is trained (UP 54.87M; paper
 # 54.8M).
+# The encoder's linear projection (`lp`: patch and position embeddings,
+# [CLS], final norm) trains too, as the Token Mixing reference trains it
+# with every method but BitFit; it is not counted in UP.
 _base_ = ['../blip_vit-b16.py']
 model = dict(
     backbone=dict(
@@ -13,4 +16,4 @@ model = dict(
             kernel_size=(3, 3, 3),
             depthwise=False,
             project_cls=True),
-        trainable=['adapters']))
+        trainable=['adapters', 'lp']))
