@@ -409,8 +409,8 @@ class VideoViT(TrainableMixin, BaseModule):
 
         Returns:
             tuple: Tokens (B, T', N', C) after the final norm (if any), with
-            T' and N' reduced by any compression module; the outputs of the blocks
-            the global UniBlocks read (empty without them); for each of
+            T' and N' reduced by any compression module; the outputs of the
+            blocks the global UniBlocks read (empty without them); for each of
             those, whether its patch tokens are still the patch grid (not
             after a token reducer).
         """
