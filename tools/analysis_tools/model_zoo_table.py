@@ -19,6 +19,7 @@ nothing is computed or downloaded). ``--write`` replaces the generated part
 of model_zoo.md; otherwise the tables are printed.
 """
 import argparse
+import importlib.util
 import os.path as osp
 import re
 
@@ -38,8 +39,19 @@ GROUPS = [
     ('Token Mixing', 'tokenmix'),
     ('Parameter-efficient fine-tuning benchmark of the Token Mixing paper',
      'peft'),
+    ('InTI + Token Mixing (compressive BLIP video encoder, this code base)',
+     'inti_tokenmix'),
     ('Demos (synthetic data, CPU)', 'demo'),
 ]
+
+
+def _load_tool(name: str):
+    """A module of tools/analysis_tools (they are scripts, not a package)."""
+    path = osp.join(REPO_ROOT, 'tools', 'analysis_tools', f'{name}.py')
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _format(gflops: float) -> str:
