@@ -147,6 +147,26 @@ def test_update_metadata_rewrites_one_entry(tmp_path):
         model_index.update_metadata('no-such-model', path, FLOPs=1)
 
 
+def test_measure_rewrites_the_metafile(tmp_path):
+    """``model_zoo_table.py --measure``: the entry's cost fields become the
+    measured ones."""
+    from mmvidlm.utils import register_all_modules
+    register_all_modules()
+    zoo = load_tool('model_zoo_table')
+    name = 'inti-tokenmix_blip-tiny_synthetic-caption'
+    model = dict(next(m for m in MODELS if m['Name'] == name))
+    path = str(tmp_path / 'metafile.yml')
+    shutil.copy(model['metafile'], path)
+    model_index.update_metadata(name, path, FLOPs=1, Parameters=1)
+    zoo.update_metafiles([dict(model, metafile=path)])
+    entry = next(m for m in model_index._read_yaml(path)['Models']
+                 if m['Name'] == name)
+    measured = zoo.measure(Config.fromfile(osp.join(REPO_ROOT,
+                                                    model['Config'])))
+    assert entry['Metadata']['FLOPs'] == measured['FLOPs'] > 1
+    assert entry['Metadata']['Parameters'] == measured['Parameters'] > 1
+
+
 def test_model_zoo_table_reads_the_index():
     zoo = load_tool('model_zoo_table')
     model = next(m for m in MODELS if m['Name'] == 'inti_vit-b_k400')
