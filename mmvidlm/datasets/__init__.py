@@ -11,12 +11,15 @@ from .synthetic_dataset import SyntheticVideoDataset
 from .transforms import DecordDecode, DecordInit
 from .caption_dataset import VideoCaptionDataset
 from .retrieval_dataset import VideoRetrievalDataset
+from .qa_dataset import VideoQADataset
 from .synthetic_video_text import (SyntheticCaptionDataset,
                                    SyntheticRetrievalDataset)
+from .synthetic_qa import SYNTHETIC_QA_ANSWERS, SyntheticQADataset
 
 __all__ = [
     'VideoCaptionDataset', 'VideoRetrievalDataset', 'SyntheticCaptionDataset',
-    'SyntheticRetrievalDataset',
+    'SyntheticRetrievalDataset', 'VideoQADataset', 'SyntheticQADataset',
+    'SYNTHETIC_QA_ANSWERS',
     'APPEARANCE_CLASSES', 'CLASS_NAMES', 'MOTION_CLASSES', 'MOTION_PAIRS',
     'SyntheticVideoDataset',
     'generate_synthetic_videos',

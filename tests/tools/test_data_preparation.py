@@ -221,3 +221,61 @@ def test_lsmdc(tmp_path, row, ok):
              video_id='0001_Movie_00.00.51.926-00.00.54.129',
              captions=['SOMEONE runs.'])
     ]
+
+
+def official_qa(video_id, qid, question, answer):
+    return dict(video_id=video_id, id=qid, question=question, answer=answer,
+                category_id=0)
+
+
+def test_msrvtt_qa(tmp_path):
+    splits = dict(
+        train=[official_qa(0, 0, 'what is it', 'dog'),
+               official_qa(0, 1, 'who sings', 'man'),
+               official_qa(1, 2, 'what runs', 'dog'),
+               official_qa(1, 3, 'what color', 'red')],
+        val=[official_qa(6513, 4, 'what is it', 'cat'),
+             official_qa(6513, 5, 'what is it', 'man')],
+        test=[official_qa(7010, 6, 'who is it', 'man'),
+              official_qa(7011, 7, 'what is it', 'cat')])
+    for split, entries in splits.items():
+        (tmp_path / f'{split}_qa.json').write_text(json.dumps(entries))
+    out = tmp_path / 'out'
+    subprocess.run([
+        sys.executable,
+        f'{REPO_ROOT}/tools/data/msrvtt/prepare_qa_annotations.py', tmp_path,
+        '--out-dir', out, '--num-answers', '2'
+    ], check=True, capture_output=True)
+    # most frequent first, ties in order of appearance ('man' before 'red')
+    assert load(out / 'answer_list.json') == ['dog', 'man']
+    assert [e['question_id'] for e in load(out / 'qa_train.json')] == [0, 1, 2]
+    assert load(out / 'qa_val.json') == [
+        dict(video='video6513.mp4', video_id='video6513', question_id=5,
+             question='what is it', answer='man')]
+    assert [e['question_id'] for e in load(out / 'qa_trainval.json')
+            ] == [0, 1, 2, 5]
+    assert [e['question_id'] for e in load(out / 'qa_test.json')] == [6]
+
+    subprocess.run([
+        sys.executable,
+        f'{REPO_ROOT}/tools/data/msrvtt/prepare_qa_annotations.py', tmp_path,
+        '--out-dir', out, '--num-answers', '2', '--keep-all-test'
+    ], check=True, capture_output=True)
+    assert [e['question_id'] for e in load(out / 'qa_test.json')] == [6, 7]
+
+
+def test_msrvtt_qa_bad_input(tmp_path):
+    tool = f'{REPO_ROOT}/tools/data/msrvtt/prepare_qa_annotations.py'
+    proc = subprocess.run([sys.executable, tool, tmp_path],
+                          capture_output=True, text=True)
+    assert proc.returncode != 0 and 'train_qa.json not found' in proc.stderr
+    (tmp_path / 'train_qa.json').write_text(
+        json.dumps([official_qa(0, 0, 'what', 'dog'), dict(id=1)]))
+    proc = subprocess.run([sys.executable, tool, tmp_path],
+                          capture_output=True, text=True)
+    assert 'train_qa.json: entry 1 lacks video_id, question, answer' \
+        in proc.stderr
+    (tmp_path / 'train_qa.json').write_text('[{"id": 0,\n oops}]')
+    proc = subprocess.run([sys.executable, tool, tmp_path],
+                          capture_output=True, text=True)
+    assert 'train_qa.json: line 2: invalid JSON' in proc.stderr

@@ -2,10 +2,11 @@
 from .caption_metric import CaptionMetric, coco_caption_scores
 from .motion_metric import (SyntheticMotionMetric, accuracy_by_group,
                             direction_accuracy)
+from .qa_metric import QAAccuracy, qa_accuracy
 from .retrieval_metric import RetrievalMetric, retrieval_scores
 
 __all__ = [
-    'CaptionMetric', 'RetrievalMetric', 'SyntheticMotionMetric',
+    'CaptionMetric', 'QAAccuracy', 'RetrievalMetric', 'SyntheticMotionMetric',
     'accuracy_by_group', 'coco_caption_scores', 'direction_accuracy',
-    'retrieval_scores'
+    'qa_accuracy', 'retrieval_scores'
 ]

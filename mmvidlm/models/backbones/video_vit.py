@@ -48,8 +48,9 @@ class VideoViT(TrainableMixin, BaseModule):
             or ``'l'``, or a dict with ``embed_dims``, ``num_layers``,
             ``num_heads`` and ``feedforward_channels``. Defaults to ``'b'``.
         num_frames (int): Frames per clip the model is configured for (size
-            of the temporal position embedding; subclasses validate their
-            temporal design with it). Defaults to 8.
+            of the temporal position embeddings, also given to the layer
+            types with ``takes_num_frames = True``; subclasses validate
+            their temporal design with it). Defaults to 8.
         img_size (int): Input resolution. Defaults to 224.
         patch_size (int): Patch size (16 for ViT-B/16, 14 for ViT-L/14).
             Defaults to 16.
@@ -277,6 +278,11 @@ class VideoViT(TrainableMixin, BaseModule):
             drop_path_rate=drop_path_rate,
             **kwargs)
         cfg.update(copy.deepcopy(override))
+        layer_type = cfg['type']
+        if isinstance(layer_type, str):
+            layer_type = MODELS.get(layer_type)
+        if getattr(layer_type, 'takes_num_frames', False):
+            cfg.setdefault('num_frames', self.num_frames)
         return cfg
 
     def _build_temporal_layers(self, num: int, drop_path_rate: float,

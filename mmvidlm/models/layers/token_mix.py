@@ -47,9 +47,12 @@ class TokenMixAttention(MultiheadAttention):
 
     Args:
         other_frame_scale (float, optional): Multiplies the attention logit
-            of every key that comes from a frame other than the query's
-            (the public reference implementation uses 0.8). None keeps the
-            plain Eq. 8. Defaults to None.
+            of every mosaic patch key that comes from a frame other than the
+            query's; the [CLS] keys of all frames stay unscaled. This is the
+            mask of the public reference implementation
+            (``FusionAttention`` in LiuRicky/video_language_model
+            models/vit.py, which uses 0.8). None keeps the plain Eq. 8.
+            Defaults to None.
         **kwargs: The arguments of MMPretrain's ``MultiheadAttention``.
     """
     mixes_frames = True  # takes (B, T, N, C) tokens
@@ -90,10 +93,13 @@ class TokenMixAttention(MultiheadAttention):
             x = x.unflatten(2, (T, N))
         else:
             # The factor depends on (query frame, key): one key set per
-            # query frame, (B, H, T, T+S, D); keys are T+S, not T*N.
+            # query frame, (B, H, T, T+S, D); keys are T+S, not T*N. The
+            # first T keys are the [CLS] tokens, never scaled.
             key_frame = torch.div(index, N, rounding_mode='floor')
-            same = key_frame[None] == torch.arange(T, device=x.device)[:, None]
-            factor = torch.where(same, 1., self.other_frame_scale).to(k.dtype)
+            frame = torch.arange(T, device=x.device)[:, None]
+            unscaled = (key_frame[None] == frame) | (index % N == 0)[None]
+            factor = torch.where(unscaled, 1.,
+                                 self.other_frame_scale).to(k.dtype)
             k = k.unsqueeze(2) * factor[..., None]
             v = v.unsqueeze(2).expand_as(k)
             x = self.scaled_dot_product_attention(

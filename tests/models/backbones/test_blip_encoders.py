@@ -37,7 +37,8 @@ EXPECTED = {
     'tokenmix': r'layers\.11\.',
     'vivit': r'.',
     'temporal_ft': r'temporal_(layers|pos_embed|ln)',
-    'dual_attention': r'layers\.\d+\.(temporal_attn\.|alpha$)',
+    'dual_attention':
+    r'layers\.\d+\.(temporal_attn\.|alpha$|temporal_pos_embed$)',
     'adapter': r'layers\.\d+\.(attn_adapter|ffn_adapter|ln1|ln2)\.',
     'st_adapter': r'layers\.\d+\.st_adapter\.',
     'bitfit': r'.*bias$',

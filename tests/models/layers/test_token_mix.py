@@ -1,4 +1,6 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
+import itertools
+
 import pytest
 import torch
 from mmpretrain.models.utils import MultiheadAttention
@@ -10,34 +12,48 @@ from mmvidlm.models.layers import (TokenMixAttention, TokenMixLayer,
 C, HEADS = 32, 4
 
 
-def slow_token_mix(attn: TokenMixAttention, x: torch.Tensor,
+def hand_token_mix(attn: TokenMixAttention, x: torch.Tensor,
                    other_frame_scale=None) -> torch.Tensor:
-    """Eq. 8 by explicit gathering of the key/value set and a softmax."""
+    """Eq. 8 query by query, with the reference's mask.
+
+    The key/value set is gathered as ``FusionAttention`` in
+    LiuRicky/video_language_model models/vit.py does: the [CLS] token of
+    every frame, then for each frame i its patches i, i + T, i + 2T, ...
+    (``indices_per_frame``). A query's logit ``q.k / sqrt(D)`` is multiplied
+    by ``other_frame_scale`` for the patch keys of the other frames only:
+    the mask is 1 for every [CLS] key and for the patches of the query's
+    own frame.
+    """
     B, T, N, _ = x.shape
     D = C // HEADS
     q, k, v = attn.qkv(x).view(B, T, N, 3, HEADS, D).unbind(3)
-    # [CLS] of every frame, then patch p from frame p mod T
-    keys = [(t, 0) for t in range(T)] + [(p % T, 1 + p) for p in range(N - 1)]
-    K = torch.stack([k[:, t, n] for t, n in keys], dim=1)  # (B, M, H, D)
-    V = torch.stack([v[:, t, n] for t, n in keys], dim=1)
-    logits = torch.einsum('btnhd,bmhd->btnhm', q, K) / D**0.5
-    if other_frame_scale is not None:
-        key_frame = torch.tensor([t for t, _ in keys])
-        same = key_frame[None] == torch.arange(T)[:, None]  # (T, M)
-        factor = torch.where(same, 1., other_frame_scale)
-        logits = logits * factor[None, :, None, None, :]
-    out = torch.einsum('btnhm,bmhd->btnhd', logits.softmax(-1), V)
+    keys = [(t, 0) for t in range(T)]
+    keys += [(i, n) for i in range(T) for n in range(1 + i, N, T)]
+    out = torch.zeros(B, T, N, HEADS, D, dtype=x.dtype)
+    for b, t, n, h in itertools.product(
+            range(B), range(T), range(N), range(HEADS)):
+        logits = []
+        for key_t, key_n in keys:
+            logit = q[b, t, n, h] @ k[b, key_t, key_n, h] / D**0.5
+            if other_frame_scale is not None and key_n > 0 and key_t != t:
+                logit = logit * other_frame_scale
+            logits.append(logit)
+        weights = torch.stack(logits).exp()
+        weights = weights / weights.sum()
+        for weight, (key_t, key_n) in zip(weights, keys):
+            out[b, t, n, h] += weight * v[b, key_t, key_n, h]
     return attn.proj(out.reshape(B, T, N, C))
 
 
-@pytest.mark.parametrize('scale', [None, 0.8])
+@pytest.mark.parametrize('scale', [None, 0.8, 0.])
 @pytest.mark.parametrize('T', [1, 3, 4])
-def test_token_mix_equals_slow_reference(T, scale):
+def test_token_mix_equals_hand_computation(T, scale):
     torch.manual_seed(0)
     attn = TokenMixAttention(
-        embed_dims=C, num_heads=HEADS, other_frame_scale=scale)
-    x = torch.randn(2, T, 1 + 9, C)
-    torch.testing.assert_close(attn(x), slow_token_mix(attn, x, scale))
+        embed_dims=C, num_heads=HEADS, other_frame_scale=scale).double()
+    x = torch.randn(2, T, 1 + 9, C, dtype=torch.float64)
+    with torch.no_grad():
+        torch.testing.assert_close(attn(x), hand_token_mix(attn, x, scale))
 
 
 def test_token_mix_single_frame_is_ordinary_attention():
