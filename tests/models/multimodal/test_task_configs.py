@@ -14,6 +14,7 @@ from .conftest import TINY_MED_CONFIG, TOKENIZER
 CONFIGS = sorted(
     glob.glob(osp.join(REPO_ROOT, 'configs', 'tokenmix', 'blip-*.py')) +
     glob.glob(osp.join(REPO_ROOT, 'configs', 'peft', '*_blip-b_*.py')) +
+    glob.glob(osp.join(REPO_ROOT, 'configs', 'inti_tokenmix', '*.py')) +
     glob.glob(osp.join(REPO_ROOT, 'configs', 'demo', '*blip*.py')))
 PAPER_TASKS = ('msrvtt-caption', 'msvd-caption', 'vatex-caption',
                'msrvtt-retrieval', 'lsmdc-retrieval')
