@@ -19,6 +19,7 @@ nothing is computed or downloaded). ``--write`` replaces the generated part
 of model_zoo.md; otherwise the tables are printed.
 """
 import argparse
+import importlib.util
 import os.path as osp
 import re
 
@@ -40,6 +41,16 @@ GROUPS = [
      'peft'),
     ('Demos (synthetic data, CPU)', 'demo'),
 ]
+
+
+def _load_tool(name: str):
+    """The module of ``tools/analysis_tools/<name>.py`` (tools are scripts,
+    not a package)."""
+    spec = importlib.util.spec_from_file_location(
+        name, osp.join(REPO_ROOT, 'tools', 'analysis_tools', f'{name}.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _format(gflops: float) -> str:
