@@ -70,8 +70,8 @@ def measure(cfg: Config) -> dict:
     """The ``Metadata`` cost fields of a config: FLOPs (multiply-adds) and
     parameters of the video encoder for one view, and its updated
     parameters if the config trains only part of it."""
-    from mmvidlm.registry import MODELS
     from mmvidlm.models.utils.param_report import visual_updated_params
+    from mmvidlm.registry import MODELS
     from mmvidlm.utils.flops import count_macs, count_params
     backbone_cfg = dict(cfg.model.backbone, init_cfg=None)
     T, size = backbone_cfg['num_frames'], backbone_cfg.get('img_size', 224)

@@ -14,6 +14,7 @@ __all__ = [
     'PretrainedInit', 'cache_path', 'convert_checkpoint_file',
     'download_cached', 'read_torchscript_weights',
     'load_pretrained', 'load_weights', 'param_report', 'place_components',
-    'updated_params', 'visual_updated_params', 'frame_pairs', 'from_grid', 'patch_grid', 'to_grid',
+    'updated_params', 'visual_updated_params', 'frame_pairs', 'from_grid',
+    'patch_grid', 'to_grid',
     'TrainableMixin', 'trainable_groups'
 ]

@@ -117,7 +117,8 @@ def test_trainable_groups(config, encoder_groups, model_groups, registered):
                                'multimodal_head', 'temp')
     }
     assert outside == expected
-    assert any(n.startswith('backbone_m.') for n, _ in model.named_parameters())
+    assert any(n.startswith('backbone_m.')
+               for n, _ in model.named_parameters())
     assert not any('_m.' in n for n in trained(model))
 
 
@@ -246,3 +247,24 @@ def test_caption_generation_counts_as_the_reference(registered):
     assert call['input_ids'].tolist() == [[model.tokenizer.bos_token_id]] * 2
     assert (call['max_length'], call['min_length'], call['num_beams']) == (
         32, 5, 3)
+
+
+def test_captioner_projects_only_between_different_widths(registered):
+    """BLIP's pairs share the width: no projection. An encoder of another
+    width gets a (new, trainable) linear projection to the decoder's."""
+    from mmvidlm.registry import MODELS
+    from .conftest import TINY_BACKBONE, tiny_captioner_cfg
+    same = MODELS.build(tiny_captioner_cfg())
+    assert isinstance(same.vision_proj, torch.nn.Identity)
+    wide = dict(TINY_BACKBONE,
+                arch=dict(embed_dims=96, num_layers=2, num_heads=4,
+                          feedforward_channels=128))
+    model = MODELS.build(
+        tiny_captioner_cfg(backbone=wide, trainable=['vision_proj']))
+    assert (model.vision_proj.in_features,
+            model.vision_proj.out_features) == (96, 64)
+    assert trained(model) - {
+        n for n, _ in model.named_parameters() if n.startswith('backbone.')
+    } == {'vision_proj.weight', 'vision_proj.bias'}
+    tokens = model(torch.randn(2, 3, 4, 32, 32), mode='tensor')
+    assert tokens.shape[-1] == 64
