@@ -7,7 +7,7 @@ import re
 import pytest
 from mmengine.config import Config
 
-from mmvidlm.models.utils import updated_params
+from mmvidlm.models.utils import visual_updated_params
 from mmvidlm.utils import register_all_modules
 
 REPO = osp.join(osp.dirname(__file__), '..', '..')
@@ -23,11 +23,12 @@ register_all_modules()
 
 
 def visual_up(config: str) -> float:
-    """UP(visual) in millions of a config's encoder (its own spec)."""
+    """UP(visual) in millions of a config's encoder (its own spec): its
+    updated parameters but the linear projection (LP) group."""
     cfg = Config.fromfile(config)
     cfg.model = dict(backbone=cfg.model.backbone)
     model = count_params.build_frozen_model(cfg)
-    return updated_params(model)['backbone'][1] / 1e6
+    return visual_updated_params(model.backbone) / 1e6
 
 
 @pytest.mark.parametrize('config, up', [

@@ -71,6 +71,7 @@ def measure(cfg: Config) -> dict:
     """The ``Metadata`` cost fields of a config: FLOPs (multiply-adds) and
     parameters of the video encoder for one view, and its updated
     parameters if the config trains only part of it."""
+    from mmvidlm.models.utils.param_report import visual_updated_params
     from mmvidlm.registry import MODELS
     from mmvidlm.utils.flops import count_macs, count_params
     backbone_cfg = dict(cfg.model.backbone, init_cfg=None)
@@ -83,8 +84,7 @@ def measure(cfg: Config) -> dict:
         'Parameters': int(count_params(backbone))
     }
     if backbone.trainable is not None:  # the encoder trains part of it
-        metadata['Updated Parameters'] = sum(
-            p.numel() for p in backbone.parameters() if p.requires_grad)
+        metadata['Updated Parameters'] = visual_updated_params(backbone)
     return metadata
 
 

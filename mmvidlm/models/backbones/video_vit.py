@@ -108,6 +108,9 @@ class VideoViT(TrainableMixin, BaseModule):
             (``'TokenMixLayer.attn'``); ``'adapters'`` (the modules each
             layer type adds to the image layer, its ``adapters``);
             ``'temporal'`` (temporal blocks, their embedding and norm);
+            ``'lp'`` (everything outside the blocks: patch embedding,
+            position embedding, [CLS], the norms before and after the
+            blocks);
             ``'bias'``; or a path (``'layers.-1'``, ``'layers.ln1'`` for
             that norm of every layer, ``'between_blocks'``). None trains
             everything. Defaults to None.
@@ -141,7 +144,10 @@ class VideoViT(TrainableMixin, BaseModule):
     num_extra_tokens = 1  # the [CLS] token
     OUT_TYPES = ('cls_mean', 'cls', 'raw')
     trainable_aliases = {
-        'temporal': ('temporal_layers', 'temporal_pos_embed', 'temporal_ln')
+        'temporal': ('temporal_layers', 'temporal_pos_embed', 'temporal_ln'),
+        # What the Token Mixing reference trains outside the blocks
+        # (its "linear projection", LP): not counted in the paper's UP.
+        'lp': ('patch_embed', 'pos_embed', 'cls_token', 'pre_norm', 'ln1'),
     }
 
     def __init__(self,
