@@ -1,4 +1,5 @@
 # Module ablation (Table 4, row 6): of the token-mixing layer only the FFN
-# (4.72M for ViT-B/16) is trained, with LP and LH. MSVD captioning.
+# (4.72M for ViT-B/16) is trained, with the encoder's linear projection (LP)
+# and the language head (LH). MSVD captioning.
 _base_ = ['./blip-b_msvd-caption.py']
-model = dict(backbone=dict(trainable=['TokenMixLayer.ffn']))
+model = dict(backbone=dict(trainable=['TokenMixLayer.ffn', 'lp']))

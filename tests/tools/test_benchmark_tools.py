@@ -120,6 +120,30 @@ def test_one_method_list_for_every_tool():
         load_methods('speed', ['no such method'])
 
 
+def test_benchmark_methods_come_from_the_method_index(monkeypatch):
+    import methods
+    index = set(_model_index().models_by_config())
+    for method in load_methods('speed') + load_methods('synthetic'):
+        assert method.config in index or method.config.startswith(
+            methods.MMACTION_PREFIX), method
+    # A config outside the index (an encoder base) is refused.
+    monkeypatch.setattr(methods, 'METHODS', (methods.Method(
+        'x', 'PEFT', 'configs/_base_/models/blip_encoders/bitfit_vit-b16.py',
+        tiny={}), ))
+    with pytest.raises(KeyError, match='no entry in the method index'):
+        load_methods('synthetic')
+
+
+def _model_index():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'model_index', osp.join(REPO, 'tools', 'analysis_tools',
+                                'model_index.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_clip_length_scaling_fits_growth_per_frame(run_tool, tmp_path):
     out = tmp_path / 'scaling.md'
     run_tool('analysis_tools/clip_length_scaling.py', '--frames', '4', '8',

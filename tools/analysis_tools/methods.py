@@ -3,17 +3,16 @@
 ``compare_methods.py``, ``clip_length_scaling.py`` and
 ``synthetic_benchmark.py``.
 
-Each entry names a method, its family and its config (the fields an
-OpenMMLab metafile gives a model: ``Name``, ``In Collection``, ``Config``),
-plus what only the benchmarks need: the label of its video encoder in the
-speed tables (``speed``; None: not timed) and the overrides that build it
-at the synthetic benchmark's tiny size (``tiny``; None: not trained there).
-
-:func:`load_methods` is the one reader. Once ``model-index.yml`` lists the
-methods' metafiles, it can take ``name``, ``family`` and ``config`` from
-there (``mmengine.load`` of each metafile's ``Models``) and keep only the
-benchmark-specific fields below, keyed by name.
+Each entry names a method, its family and its config, plus what only the
+benchmarks need: the label of its video encoder in the speed tables
+(``speed``; None: not timed) and the overrides that build it at the
+synthetic benchmark's tiny size (``tiny``; None: not trained there). The
+configs are the method index's (``model-index.yml``: every config here
+must have its metafile entry, which :func:`load_methods` checks and
+attaches), so a method is described once, in its metafile, and the
+benchmarks only choose among them.
 """
+import importlib.util
 import os.path as osp
 from typing import List, NamedTuple, Optional, Sequence
 
@@ -24,7 +23,6 @@ MMACTION_PREFIX = 'mmaction::'
 #: The InTI family's insertion points on the 4-layer tiny ViT (the ViT-B
 #: configs insert after blocks 5 and 9 of 12).
 TINY_INTI = dict(inti_layers=(2, 3))
-BLIP_ENCODERS = 'configs/_base_/models/blip_encoders/'
 
 
 class Method(NamedTuple):
@@ -33,8 +31,9 @@ class Method(NamedTuple):
     Args:
         name (str): Its name in the tables.
         family (str): baseline, InTI, compressive, token mixing or PEFT.
-        config (str): Its config, relative to the repository, or
-            ``mmaction::<path under MMAction2's configs>``.
+        config (str): Its config, relative to the repository (an entry of
+            the method index), or ``mmaction::<path under MMAction2's
+            configs>``.
         speed (str, optional): Label of its video encoder (ViT-B size) in
             the speed tables; None if it is not timed (several methods may
             share one encoder: only one of them is timed).
@@ -81,23 +80,23 @@ METHODS = (
                            ('ConvPooling', 'convpooling'), ('ToMe', 'tome'),
                            ('STA', 'sta'))),
     Method('token mixing (partial FT)', 'token mixing',
-           BLIP_ENCODERS + 'tokenmix_vit-b16.py', 'TokenMix ViT-B/16'),
+           'configs/tokenmix/blip-b_msrvtt-caption.py', 'TokenMix ViT-B/16'),
     Method('token mixing (full FT)', 'token mixing',
-           BLIP_ENCODERS + 'tokenmix_vit-b16.py',
+           'configs/tokenmix/blip-b_msrvtt-caption.py',
            tiny=dict(trainable=None)),
     Method('last layer (partial FT, no mixing)', 'PEFT',
-           BLIP_ENCODERS + 'plain_vit-b16.py', 'plain BLIP ViT-B/16'),
-    Method('ViViT (full FT)', 'PEFT', BLIP_ENCODERS + 'vivit_vit-b16.py'),
-    Method('temporal FT', 'PEFT', BLIP_ENCODERS + 'temporal_ft_vit-b16.py'),
+           'configs/peft/plain_blip-b_msrvtt-caption.py', 'plain BLIP ViT-B/16'),
+    Method('ViViT (full FT)', 'PEFT', 'configs/peft/vivit_blip-b_msrvtt-caption.py'),
+    Method('temporal FT', 'PEFT', 'configs/peft/temporal-ft_blip-b_msrvtt-caption.py'),
     Method('dual-channel attention', 'PEFT',
-           BLIP_ENCODERS + 'dual_attention_vit-b16.py'),
+           'configs/peft/dual-attention_blip-b_msrvtt-caption.py'),
     # bottlenecks at the ViT-B ratios (96 / 768, 384 / 768) of 64 channels
-    Method('Adapter', 'PEFT', BLIP_ENCODERS + 'adapter_vit-b16.py',
+    Method('Adapter', 'PEFT', 'configs/peft/adapter_blip-b_msrvtt-caption.py',
            tiny=dict(layer_cfgs=dict(bottleneck=8))),
     Method(
-        'ST-Adapter', 'PEFT', BLIP_ENCODERS + 'st_adapter_vit-b16.py',
+        'ST-Adapter', 'PEFT', 'configs/peft/st-adapter_blip-b_msrvtt-caption.py',
         tiny=dict(layer_cfgs=dict(adapter_channels=32))),
-    Method('BitFit', 'PEFT', BLIP_ENCODERS + 'bitfit_vit-b16.py'),
+    Method('BitFit', 'PEFT', 'configs/peft/bitfit_blip-b_msrvtt-caption.py'),
 )
 
 
@@ -123,6 +122,7 @@ def load_methods(kind: str,
         methods = [m for m in METHODS if m.tiny is not None]
     else:
         raise ValueError(f"kind must be 'speed' or 'synthetic', got {kind!r}")
+    methods = [_indexed(m) for m in methods]
     if not only:
         return methods
     unknown = [
@@ -135,3 +135,17 @@ def load_methods(kind: str,
     return [
         m for m in methods if any(s.lower() in m.name.lower() for s in only)
     ]
+
+
+def _indexed(method: Method) -> Method:
+    """Check that the method's config is an entry of the method index."""
+    if method.config.startswith(MMACTION_PREFIX):
+        return method
+    spec = importlib.util.spec_from_file_location(
+        'model_index', osp.join(osp.dirname(__file__), 'model_index.py'))
+    model_index = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(model_index)
+    if method.config not in model_index.models_by_config():
+        raise KeyError(f'{method.config} ({method.name}) has no entry in the '
+                       f'method index (configs/<method>/metafile.yml).')
+    return method

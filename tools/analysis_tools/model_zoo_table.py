@@ -39,6 +39,8 @@ GROUPS = [
     ('Token Mixing', 'tokenmix'),
     ('Parameter-efficient fine-tuning benchmark of the Token Mixing paper',
      'peft'),
+    ('InTI + Token Mixing (compressive BLIP video encoder, this code base)',
+     'inti_tokenmix'),
     ('Demos (synthetic data, CPU)', 'demo'),
 ]
 

@@ -63,19 +63,16 @@ from typing import List, Optional, Sequence
 
 import torch
 from benchmark import machine_info, quiet_logs
+from mmengine.config import Config
 from methods import REPO, Method, load_methods
 
-#: The one tiny backbone every method is built on (CLIP-style, so that one
-#: pre-trained checkpoint fits all of them).
+#: The one tiny backbone every method is built on: the tiny ViT of the
+#: tests and demos (configs/_base_/models/vit_tiny.py), CLIP-style, so that
+#: one pre-trained checkpoint fits all of them.
 TINY = dict(
-    arch='tiny',
-    patch_size=8,
-    img_size=32,
-    num_frames=8,
+    Config.fromfile(osp.join(REPO, 'configs/_base_/models/vit_tiny.py'))
+    .tiny_clip_vit.to_dict(),
     out_type='cls_mean',
-    pre_norm=True,
-    act_cfg=dict(type='mmpretrain.QuickGELU'),
-    norm_cfg=dict(type='LN', eps=1e-5),
     init_cfg=None)
 #: Data, head, data preprocessor and optimizer of every classifier.
 TEMPLATE = 'configs/demo/naive_vit-tiny_synthetic-motion.py'
@@ -159,7 +156,6 @@ def build_config(method: Method, seed: int, iters: int,
     Returns:
         Config: Ready for ``Runner.from_cfg``.
     """
-    from mmengine.config import Config
     cfg = Config.fromfile(osp.join(REPO, TEMPLATE))
     method_cfg = Config.fromfile(method.config_path)
     backbone = {**method_cfg.model.backbone, **TINY, **method.tiny}

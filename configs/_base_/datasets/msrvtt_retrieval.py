@@ -13,12 +13,13 @@ test_pipeline = [
         meta_keys=('video_id', 'video_idx')),
 ]
 
+# 8 clips per GPU for training, 16 for testing (retrieval_*.yaml:11-12).
 train_dataloader = dict(
-    batch_size=32,
+    batch_size=8,
     dataset=dict(
         type=dataset_type, ann_file='annotations/retrieval_train_9k.json'))
 val_dataloader = dict(
-    batch_size=32,
+    batch_size=16,
     dataset=dict(
         type=dataset_type,
         ann_file='annotations/retrieval_test_1k.json',

@@ -69,7 +69,11 @@ class VideoViT(TrainableMixin, BaseModule):
         pre_norm (bool): LayerNorm before the first layer (CLIP's
             ``ln_pre``); also removes the patch-embedding bias, as in CLIP.
             Defaults to True.
-        final_norm (bool): LayerNorm after the last layer. Defaults to True.
+        final_norm (bool): LayerNorm after the last layer (CLIP's
+            ``ln_post``). Not built with ``global_uniblocks``: UniFormerV2
+            fuses the last block's pre-norm frame [CLS] tokens (MMAction2's
+            ``UniFormerV2``: ``residual``), so CLIP's ``ln_post`` is left
+            unused when its weights are loaded. Defaults to True.
         out_type (str): ``'cls_mean'``: (B, C), the [CLS] tokens averaged
             over frames; ``'cls'``: (B, T, C); ``'raw'``: (B, T, N, C), all
             tokens. T and N are those after any compression. Defaults to
@@ -100,7 +104,8 @@ class VideoViT(TrainableMixin, BaseModule):
         global_uniblocks (dict, optional): Config of UniFormerV2's global
             UniBlocks (``GlobalUniBlocks``; ``embed_dims`` and ``num_heads``
             are filled in), which read the outputs of the last blocks and
-            need ``out_type='cls_mean'``. Defaults to None.
+            need ``out_type='cls_mean'``; they take the place of the final
+            norm and exclude ``temporal_layers``. Defaults to None.
         trainable (Sequence[str], optional): What the backbone trains; the
             rest is frozen when it is built and kept in eval mode during
             training. Entries: a layer type (``'TokenMixLayer'``: the
@@ -216,8 +221,9 @@ class VideoViT(TrainableMixin, BaseModule):
         self.layers = ModuleList(
             MODELS.build(self._layer_cfg(override, dpr[i], **layer_kwargs))
             for i, override in enumerate(self._layer_overrides(layer_cfgs)))
-        self.final_norm = final_norm
-        if final_norm:
+        # UniFormerV2's frame-[CLS] branch reads the pre-norm tokens.
+        self.final_norm = final_norm and global_uniblocks is None
+        if self.final_norm:
             self.ln1 = build_norm_layer(norm_cfg, self.embed_dims)
 
         self.between_blocks = ModuleDict()
@@ -342,6 +348,9 @@ class VideoViT(TrainableMixin, BaseModule):
         if self.out_type != 'cls_mean':
             raise ValueError("global_uniblocks output a video feature: "
                              "they need out_type='cls_mean'.")
+        if len(self.temporal_layers):
+            raise ValueError('global_uniblocks read the spatial blocks and '
+                             'exclude temporal_layers; set one of them.')
         cfg = dict(
             type='GlobalUniBlocks',
             embed_dims=self.embed_dims,
@@ -438,9 +447,9 @@ class VideoViT(TrainableMixin, BaseModule):
             x (Tensor): Tokens of shape (B, T, N, C).
 
         Returns:
-            tuple: Tokens (B, T', N', C) after the final norm, with T' and
-            N' reduced by any compression module; the outputs of the blocks
-            the global UniBlocks read (empty without them); for each of
+            tuple: Tokens (B, T', N', C) after the final norm (if any), with
+            T' and N' reduced by any compression module; the outputs of the
+            blocks the global UniBlocks read (empty without them); for each of
             those, whether its patch tokens are still the patch grid (not
             after a token reducer).
         """

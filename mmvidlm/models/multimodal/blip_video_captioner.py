@@ -19,15 +19,21 @@ class BlipVideoCaptioner(TrainableMixin, BaseModel):
     """BLIP's captioner on video: all frames' tokens feed the text decoder.
 
     A video encoder maps a clip to tokens (B, T, N, C); the tokens of all
-    frames are flattened to (B, T*N, C), go through the visual linear
-    projection ``vision_proj`` and are read by the cross-attention of BLIP's
-    BERT text decoder (MMPretrain's ``XBertLMHeadDecoder`` inside its
+    frames are flattened to (B, T*N, C) and are read by the cross-attention
+    of BLIP's BERT text decoder (MMPretrain's ``XBertLMHeadDecoder`` inside its
     ``SeqGenerationHead``, whose LM head is the language head). Training is
     teacher-forced language modelling on ``[DEC] prompt caption [SEP]``;
     testing decodes greedily or with beam search.
 
-    Parameter names: ``backbone.*`` (the video encoder), ``vision_proj.*``
-    and ``seq_gen_head.decoder.{bert,cls}.*`` as in MMPretrain's
+    As in BLIP (and the Token Mixing reference), the decoder reads the
+    encoder's tokens directly: there is no visual projection when the
+    encoder's width is the decoder's ``encoder_width``. Only when they
+    differ (an encoder BLIP did not pair with this decoder) a linear
+    projection ``vision_proj`` maps one to the other; it is then new and
+    needs training.
+
+    Parameter names: ``backbone.*`` (the video encoder) and
+    ``seq_gen_head.decoder.{bert,cls}.*`` as in MMPretrain's
     ``BlipCaption``, so BLIP checkpoints converted for MMPretrain load.
 
     Args:
@@ -37,26 +43,28 @@ class BlipVideoCaptioner(TrainableMixin, BaseModel):
         data_preprocessor (dict): ``VideoTextDataPreprocessor`` config; its
             tokenizer is the captioner's.
         prompt (str): Text the decoder starts from, BLIP's
-            ``'a picture of '``; not part of the predicted caption.
-            Defaults to ``'a picture of '``.
+            ``'a picture of '`` (the Token Mixing reference uses ``''``);
+            not part of the predicted caption. Defaults to
+            ``'a picture of '``.
         generation_cfg (dict): ``num_beams`` (1: greedy), ``max_length``
             and ``min_length`` (new tokens after the prompt, [SEP]
             included) and ``repetition_penalty``, passed to MMPretrain's
             ``SeqGenerationHead.predict`` (Hugging Face's ``generate``).
         trainable (Sequence[str], optional): What trains outside the video
             encoder (which has its own ``trainable``); the rest is frozen
-            when the model is built. Groups: ``'lp'`` (the visual linear
-            projection ``vision_proj``), ``'lh'`` (the language head
-            ``seq_gen_head.decoder.cls``; its output matrix is tied to the
-            word embeddings, which it does not select), or paths of
+            when the model is built. Groups: ``'lh'`` (the language head as
+            the Token Mixing reference trains it: the decoder's embeddings,
+            whose word embeddings are the LM head's tied output matrix,
+            and the LM head ``seq_gen_head.decoder.cls``), ``'vision_proj'``
+            (only when the widths differ, see above), or paths of
             submodules (see :class:`~mmvidlm.models.utils.TrainableMixin`).
             None trains everything. Defaults to None.
         init_cfg (dict, optional): Initialisation, e.g.
             ``dict(type='Pretrained', checkpoint=URL)``.
     """
 
-    trainable_aliases = dict(
-        lp=('vision_proj', ), lh=('seq_gen_head.decoder.cls', ))
+    trainable_aliases = dict(lh=('seq_gen_head.decoder.bert.embeddings',
+                                 'seq_gen_head.decoder.cls'))
 
     def __init__(self,
                  backbone: dict,
@@ -72,11 +80,8 @@ class BlipVideoCaptioner(TrainableMixin, BaseModel):
         self.seq_gen_head = MODELS.build(decoder_head)
         visual_dims = self.backbone.embed_dims
         text_dims = self.seq_gen_head.decoder.config.encoder_width
-        self.vision_proj = nn.Linear(visual_dims, text_dims)
-        if visual_dims == text_dims:
-            # Identity: the decoder first sees the tokens it was trained on.
-            nn.init.eye_(self.vision_proj.weight)
-            nn.init.zeros_(self.vision_proj.bias)
+        self.vision_proj = (nn.Linear(visual_dims, text_dims)
+                            if visual_dims != text_dims else nn.Identity())
         self.prompt = prompt
         self.generation_cfg = {**GENERATION_DEFAULTS, **generation_cfg}
         cfg = self.generation_cfg
@@ -101,7 +106,8 @@ class BlipVideoCaptioner(TrainableMixin, BaseModel):
                                         add_special_tokens=False).input_ids
             self._start_ids = torch.tensor([self.tokenizer.bos_token_id] +
                                            prompt_ids)
-        return self._start_ids.to(self.vision_proj.weight.device)
+        device = next(self.seq_gen_head.parameters()).device
+        return self._start_ids.to(device)
 
     def encode_video(self, video: torch.Tensor) -> torch.Tensor:
         """(B, C, T, H, W) clips -> (B, T*N, C') tokens for the decoder."""

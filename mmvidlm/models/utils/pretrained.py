@@ -31,6 +31,7 @@ import hashlib
 import logging
 import os
 import os.path as osp
+import pickle
 import re
 from collections import Counter, OrderedDict
 from typing import Dict, Iterable, Optional
@@ -46,6 +47,7 @@ from mmengine.model.weight_init import update_init_info
 from mmengine.runner.checkpoint import CheckpointLoader, _IncompatibleKeys
 
 from mmvidlm.registry import WEIGHT_INITIALIZERS
+from mmvidlm.utils.checkpoint_pickle import load_from_local
 from .checkpoint_convert import (LAYOUTS, NATIVE_LAYOUT, convert_state_dict,
                                  detect_layout)
 from .torchscript_weights import (is_torchscript_archive,
@@ -131,7 +133,9 @@ def load_weights(filename: str, map_location='cpu') -> dict:
 
     TorchScript archives are read without running their code (see
     :func:`read_torchscript_weights`), the others with
-    ``weights_only=True``.
+    ``weights_only=True``, or, for MMEngine checkpoints (a trained
+    mmvidlm model as initial weights), with the restricted unpickler of
+    :mod:`mmvidlm.utils.checkpoint_pickle`.
 
     Args:
         filename (str): A local path, an ``http(s)://`` URL (cached, see
@@ -156,8 +160,14 @@ def load_weights(filename: str, map_location='cpu') -> dict:
     if filename.endswith('.safetensors'):
         from safetensors.torch import load_file
         return load_file(filename, device=str(map_location))
-    return _state_dict_of(
-        torch.load(filename, map_location=map_location, weights_only=True))
+    try:
+        checkpoint = torch.load(
+            filename, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError:
+        # An MMEngine checkpoint (message hub, numpy scalars): the
+        # restricted unpickler of --resume accepts exactly those objects.
+        checkpoint = load_from_local(filename, map_location)
+    return _state_dict_of(checkpoint)
 
 
 def _state_dict_of(checkpoint) -> dict:
@@ -292,16 +302,19 @@ def load_pretrained(module: nn.Module,
             (see :func:`check_loaded_fraction`) and ``allow_partial`` is
             False.
     """
-    state_dict, layout = convert_state_dict(
-        load_weights(checkpoint, map_location))
+    state_dict = load_weights(checkpoint, map_location)
     if prefix:
+        # The prefix names keys of the file as written (as in MMEngine's
+        # PretrainedInit), before any layout conversion.
         prefix = prefix if prefix.endswith('.') else prefix + '.'
         state_dict = OrderedDict((k[len(prefix):], v)
                                  for k, v in state_dict.items()
                                  if k.startswith(prefix))
         if not state_dict:
             raise KeyError(f'{checkpoint} has no key under {prefix!r}.')
+        state_dict, layout = convert_state_dict(state_dict)
     else:
+        state_dict, layout = convert_state_dict(state_dict)
         state_dict = place_components(state_dict, module)
     source = (f'{LAYOUTS[layout].name} checkpoint, converted'
               if layout != NATIVE_LAYOUT else 'checkpoint')

@@ -36,7 +36,8 @@ SMALL_LAYERS = {
 #: What each encoder trains, as parameter-name patterns of a 12-layer ViT.
 EXPECTED = {
     'plain': r'layers\.11\.',
-    'tokenmix': r'layers\.11\.',
+    # and the linear projection (LP): what lies outside the blocks
+    'tokenmix': r'(layers\.11\.|patch_embed\.|pos_embed|cls_token|ln1\.)',
     'vivit': r'.',
     'temporal_ft': r'temporal_(layers|pos_embed|ln)',
     'dual_attention':
@@ -52,7 +53,7 @@ EXPECTED = {
 #: The groups of each encoder's spec, as ``trainable_groups`` names them.
 GROUPS = {
     'plain': ['backbone:layers.-1'],
-    'tokenmix': ['backbone:TokenMixLayer'],
+    'tokenmix': ['backbone:TokenMixLayer', 'backbone:lp'],
     'vivit': ['backbone'],
     'temporal_ft': ['backbone:temporal'],
     'dual_attention': ['backbone:adapters'],

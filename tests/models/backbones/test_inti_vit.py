@@ -124,3 +124,21 @@ def test_with_uniformerv2_modules(compressor, layer):
     assert model.global_uniblocks.balance.grad is not None
     with pytest.raises(ValueError, match="out_type='cls_mean'"):
         InTIViT(**TINY, out_type='cls', global_uniblocks=dict())
+
+
+def test_global_uniblocks_fuse_the_pre_norm_frame_cls():
+    """As MMAction2's UniFormerV2 (``residual``): the frames' [CLS] branch
+    is the last block's output before any final norm, which is not built."""
+    model = InTIViT(**TINY, global_uniblocks=dict(num_layers=2)).eval()
+    assert not hasattr(model, 'ln1')
+    with torch.no_grad():
+        model.global_uniblocks.balance.fill_(100.)  # the [CLS] branch only
+        x = model.embed(clips())
+        for i, layer in enumerate(model.layers, 1):  # InTI after 2 and 3
+            x = layer(x)
+            if str(i) in model.between_blocks:
+                x = model.between_blocks[str(i)](x)
+        expected = model.global_uniblocks.norm(x[:, :, 0].mean(dim=1))
+        torch.testing.assert_close(model(clips()), expected)
+    with pytest.raises(ValueError, match='exclude temporal_layers'):
+        VideoViT(**TINY, temporal_layers=1, global_uniblocks=dict())

@@ -14,6 +14,7 @@ from .conftest import TINY_MED_CONFIG, TOKENIZER
 CONFIGS = sorted(
     glob.glob(osp.join(REPO_ROOT, 'configs', 'tokenmix', 'blip-*.py')) +
     glob.glob(osp.join(REPO_ROOT, 'configs', 'peft', '*_blip-b_*.py')) +
+    glob.glob(osp.join(REPO_ROOT, 'configs', 'inti_tokenmix', '*.py')) +
     glob.glob(osp.join(REPO_ROOT, 'configs', 'demo', '*blip*.py')))
 PAPER_TASKS = ('msrvtt-caption', 'msvd-caption', 'vatex-caption',
                'msrvtt-retrieval', 'lsmdc-retrieval')
@@ -88,7 +89,7 @@ def test_config_builds(config, registered):
     assert not trainable - online  # momentum copies follow by EMA
     if ('vivit' in config or 'full-ft' in config or is_demo
             or cfg.model.type == 'BlipVideoQA'):
-        # the reference trains every parameter for QA
+        # full fine-tuning (the reference trains every parameter for QA)
         assert trainable == online
     elif 'bitfit' in config:  # the reference's BitFit: every bias
         assert trainable == {n for n in online if n.endswith('.bias')}

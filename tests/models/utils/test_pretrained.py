@@ -279,3 +279,41 @@ def test_safetensors_file(tmp_path):
     assert set(loaded) == set(state)
     for key, value in state.items():
         assert torch.equal(loaded[key], value)
+
+
+class _Gadget:
+    """Runs ``os.system`` when unpickled by an unrestricted loader."""
+
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f'touch {self.marker}', )
+
+
+def test_mmengine_checkpoint_as_initial_weights(tmp_path):
+    """A trained model's MMEngine checkpoint (its message hub holds
+    ``HistoryBuffer``s and numpy scalars, which ``weights_only=True``
+    refuses) initialises a model; a crafted one is still refused."""
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    buffer = HistoryBuffer()
+    buffer.update(np.float64(0.5))
+    state = {'backbone.w': torch.randn(3, 2)}
+    path = tmp_path / 'epoch_1.pth'
+    torch.save(
+        dict(
+            meta=dict(epoch=1, seed=np.int64(0)),
+            state_dict=state,
+            message_hub=dict(log_scalars=dict(loss=buffer))), path)
+    with pytest.raises(pickle.UnpicklingError):
+        torch.load(path, weights_only=True)
+    loaded = load_weights(str(path))
+    assert torch.equal(loaded['backbone.w'], state['backbone.w'])
+
+    marker = tmp_path / 'pwned'
+    evil = tmp_path / 'evil.pth'
+    torch.save(dict(state_dict=state, meta=_Gadget(str(marker))), evil)
+    with pytest.raises(pickle.UnpicklingError, match='evil.pth'):
+        load_weights(str(evil))
+    assert not marker.exists()

@@ -208,4 +208,5 @@ def test_training_logs_the_updated_parameters(run_tool, synthetic_options,
         tmp_path,
         cfg_options=synthetic_options +
         ['train_cfg.max_epochs=1', 'train_cfg.val_interval=1'])
-    assert 'UP(visual): 0.05M  Trainable: 0.05M  Total: 0.61M' in proc.stdout
+    # UP: the token-mixing layer; trainable: also the encoder's LP group.
+    assert 'UP(visual): 0.05M  Trainable: 0.06M  Total: 0.61M' in proc.stdout

@@ -1,0 +1,6 @@
+# Token Mixing (F): configs/tokenmix/blip-b_lsmdc-retrieval.py fully
+# fine-tuned, every parameter of the encoder and the retriever trained (the
+# momentum copies follow by EMA) (Token Mixing Tab. 3 and 6, "fully
+# fine-tuned" / "(F)").
+_base_ = ['./blip-b_lsmdc-retrieval.py']
+model = dict(backbone=dict(trainable=None), trainable=None)
