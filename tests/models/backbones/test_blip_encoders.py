@@ -201,9 +201,11 @@ def test_temporal_blocks_check_the_number_of_frames():
         model(torch.randn(1, 3, 8, 32, 32))
 
 
-@pytest.mark.parametrize('init_layers, first', [(None, 8), ([-4, -3, -2, -1],
-                                                             8),
-                                                ([2, 3, 4, 5], 2)])
+@pytest.mark.parametrize('init_layers, first', [
+    (None, 8),
+    ([-4, -3, -2, -1], 8),
+    ([2, 3, 4, 5], 2),
+])
 def test_temporal_init_layers_choose_the_source_layers(init_layers, first):
     model = MODELS.build(
         dict(
