@@ -41,6 +41,15 @@ def synthetic_cfg_options(data_root: str) -> list:
     return options
 
 
+@pytest.fixture(autouse=True)
+def no_tokenizer_threads_across_fork(monkeypatch):
+    """Hugging Face's fast tokenizer with parallelism on deadlocks in a
+    forked child (the gloo tests fork). MMPretrain's tokenizer loader turns
+    it on for the whole process (``TOKENIZERS_PARALLELISM=true``), e.g. when
+    a test builds MMPretrain's BLIP; every test starts with it off."""
+    monkeypatch.setenv('TOKENIZERS_PARALLELISM', 'false')
+
+
 @pytest.fixture(scope='session')
 def synthetic_data_root(tmp_path_factory) -> str:
     """The test data set (:data:`SYNTHETIC_TEST_DATA`), generated once."""
