@@ -3,7 +3,6 @@ import os
 import os.path as osp
 import shutil
 import sys
-
 from setuptools import find_packages, setup
 
 #: What OpenMMLab's `mim` reads from an installed package's `.mim` folder:
@@ -48,8 +47,9 @@ def add_mim_files() -> None:
             shutil.copyfile(src, dst)
 
 
-if any(cmd in sys.argv for cmd in ('develop', 'editable_wheel', 'sdist',
-                                   'bdist_wheel', 'build', 'install')):
+if any(
+        cmd in sys.argv for cmd in ('develop', 'editable_wheel', 'sdist',
+                                    'bdist_wheel', 'build', 'install')):
     add_mim_files()
 
 setup(
@@ -57,7 +57,8 @@ setup(
     version=get_version(),
     description='OpenMMLab-style adaptation of image-language ViTs (CLIP, '
     'BLIP) to video: InTI and Token Mixing',
-    long_description=open('README.md').read() if osp.exists('README.md') else '',
+    long_description=open('README.md').read()
+    if osp.exists('README.md') else '',
     long_description_content_type='text/markdown',
     packages=find_packages(exclude=('configs', 'tools', 'tests')),
     include_package_data=True,

@@ -76,8 +76,7 @@ def main():
     args = parse_args()
     from mmengine.config import Config
 
-    from mmvidlm.apis import (init_model, recognize_long_video,
-                              recognize_video)
+    from mmvidlm.apis import init_model, recognize_long_video, recognize_video
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
@@ -91,8 +90,8 @@ def main():
             best = ', '.join(f'{label}: {score:.2f}'
                              for label, score in w['labels'])
             print(f'frames {w["start"]}-{w["end"] - 1}: {best}')
-        spans = [(w['start'], (w['end'] if w is windows[-1] else
-                               windows[i + 1]['start']),
+        spans = [(w['start'],
+                  (w['end'] if w is windows[-1] else windows[i + 1]['start']),
                   '{}: {:.2f}'.format(*w['labels'][0]))
                  for i, w in enumerate(windows)]
     else:

@@ -59,10 +59,16 @@ class RisingScore(BaseMetric):
         return dict(score=float(self.evaluations))
 
 
-def toy_runner(work_dir, max_iters=3, resume=False, load_from=None,
-               hook='SafeCheckpointHook', custom_hooks=None, save_best=None):
-    data = [dict(inputs=torch.randn(2), labels=torch.randn(())) for _ in
-            range(4)]
+def toy_runner(work_dir,
+               max_iters=3,
+               resume=False,
+               load_from=None,
+               hook='SafeCheckpointHook',
+               custom_hooks=None,
+               save_best=None):
+    data = [
+        dict(inputs=torch.randn(2), labels=torch.randn(())) for _ in range(4)
+    ]
     val = {}
     if save_best:
         val = dict(
@@ -169,30 +175,38 @@ def crafted_numpy_payloads() -> dict:
     return {
         # object dtype pickled as raw bytes: flags without NPY_LIST_PICKLE
         # (what SIGSEGVs under torch's weights_only with numpy allow-listed)
-        'object_pointers': raw_bytes_array(
+        'object_pointers':
+        raw_bytes_array(
             dtype_with_state('O', (3, '|', None, None, None, 8, 8, 0x3d)),
             (2, ), pointers),
-        'object_dtype': raw_bytes_array(np.dtype('O'), (2, ), pointers),
+        'object_dtype':
+        raw_bytes_array(np.dtype('O'), (2, ), pointers),
         # float64 given an object field, or object flags, by its state
-        'float64_object_field': raw_bytes_array(
+        'float64_object_field':
+        raw_bytes_array(
             dtype_with_state('f8', (3, '|', None, ('a', ), {
                 'a': (np.dtype('O'), 0)
             }, 8, 8, 0x3f)), (2, ), pointers),
-        'float64_object_flags': raw_bytes_array(
-            dtype_with_state('f8',
-                             (3, '<', None, None, None, -1, -1, 0x3f)),
+        'float64_object_flags':
+        raw_bytes_array(
+            dtype_with_state('f8', (3, '<', None, None, None, -1, -1, 0x3f)),
             (2, ), pointers),
-        'float64_int_field': raw_bytes_array(
+        'float64_int_field':
+        raw_bytes_array(
             dtype_with_state('f8', (3, '|', None, ('a', ), {
                 'a': (np.dtype('i8'), 0)
             }, 8, 8, 0)), (2, ), pointers),
-        'structured_code': Call(np.dtype, ('f8,O', False, True)),
+        'structured_code':
+        Call(np.dtype, ('f8,O', False, True)),
         # copy=False: its state must not reach NumPy's shared float64
-        'shared_float64_descriptor': dtype_with_state(
+        'shared_float64_descriptor':
+        dtype_with_state(
             'f8', (3, '>', None, None, None, -1, -1, 0), copy=False),
         # uninitialised heap memory: ndarray(shape), too few bytes
-        'uninitialised': Call(np.ndarray, ((1 << 16, ), )),
-        'short_bytes': raw_bytes_array(np.dtype('f8'), (1 << 16, ), b'\0'),
+        'uninitialised':
+        Call(np.ndarray, ((1 << 16, ), )),
+        'short_bytes':
+        raw_bytes_array(np.dtype('f8'), (1 << 16, ), b'\0'),
     }
 
 
@@ -243,8 +257,10 @@ def test_crafted_numpy_payloads_are_refused(tmp_path):
                           text=True,
                           timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:]
-    lines = [ln for ln in proc.stdout.splitlines()
-             if ln.startswith(('LOADED', 'REFUSED'))]
+    lines = [
+        ln for ln in proc.stdout.splitlines()
+        if ln.startswith(('LOADED', 'REFUSED'))
+    ]
     assert len(lines) == 3 * len(paths), proc.stdout[-3000:]
     for line in lines:
         assert line.startswith('REFUSED'), line
@@ -443,8 +459,12 @@ def test_kill_while_saving_a_new_best_keeps_the_old_best(
     state = kill_while_writing('best_score_iter_4', tmp_path)
     with pytest.raises(Killed):
         toy_runner(tmp_path, max_iters=4, save_best='score').train()
-    assert {k: v for k, v in state['loads'].items() if k.startswith('best')
-            } == {'best_score_iter_2.pth': True}
+    assert {
+        k: v
+        for k, v in state['loads'].items() if k.startswith('best')
+    } == {
+        'best_score_iter_2.pth': True
+    }
     MMLogger._instance_dict.clear()
     runner = toy_runner(tmp_path, max_iters=6, save_best='score')
     runner.train()  # a fresh run replaces the best each time, and removes it

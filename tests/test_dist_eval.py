@@ -24,8 +24,8 @@ NUM_VIDEOS = 7
 
 
 def test_two_processes_match_one_on_odd_sized_set(tmp_path, run_tool,
-                                                   synthetic_data_root,
-                                                   free_port):
+                                                  synthetic_data_root,
+                                                  free_port):
     from mmvidlm.registry import MODELS
     from mmvidlm.utils import register_all_modules
     register_all_modules()
@@ -56,8 +56,15 @@ def test_two_processes_match_one_on_odd_sized_set(tmp_path, run_tool,
         work_dir = tmp_path / f'procs{procs}'
         dump = tmp_path / f'procs{procs}.pkl'
         if procs == 1:
-            run_tool('test.py', config, checkpoint, '--work-dir', work_dir,
-                     '--dump', dump, cfg_options=options)
+            run_tool(
+                'test.py',
+                config,
+                checkpoint,
+                '--work-dir',
+                work_dir,
+                '--dump',
+                dump,
+                cfg_options=options)
         else:
             run_tool(
                 'dist_test.sh',
@@ -82,8 +89,8 @@ def test_two_processes_match_one_on_odd_sized_set(tmp_path, run_tool,
     assert len(preds1) == len(preds2) == NUM_VIDEOS
     for p1, p2 in zip(preds1, preds2):
         assert p1['gt_label'] == p2['gt_label']
-        np.testing.assert_allclose(p1['pred_score'], p2['pred_score'],
-                                   rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            p1['pred_score'], p2['pred_score'], rtol=1e-5, atol=1e-6)
     accuracy = {k: v for k, v in metrics1.items() if k.startswith('acc/')}
     assert accuracy == {k: metrics2[k] for k in accuracy}
     top1 = np.mean([p['pred_score'].argmax() == p['gt_label'] for p in preds1])
@@ -134,10 +141,9 @@ def test_retrieval_similarity_gathered_across_processes(tmp_path, free_port):
 def _itm_predictions():
     """A tiny retriever with ITM re-ranking and its predictions on
     NUM_VIDEOS videos with 1-3 captions each (same on every process)."""
-    from tests.models.multimodal.conftest import batch, tiny_retriever_cfg
-
     from mmvidlm.registry import MODELS
     from mmvidlm.utils import register_all_modules
+    from tests.models.multimodal.conftest import batch, tiny_retriever_cfg
     register_all_modules()
     torch.manual_seed(0)
     model = MODELS.build(tiny_retriever_cfg(itm_topk=3)).eval()
@@ -149,8 +155,8 @@ def _itm_predictions():
         for j in range(1 + i % 3)
     ] for i in range(NUM_VIDEOS)]
     with torch.no_grad():
-        samples = model(**model.data_preprocessor(batch(captions)),
-                        mode='predict')
+        samples = model(
+            **model.data_preprocessor(batch(captions)), mode='predict')
     return model, samples
 
 
@@ -213,10 +219,10 @@ def _itc_worker(rank, world_size, port, out):
         world_size=world_size)
     model, data = _itc_batch()
     half = slice(2 * rank, 2 * rank + 2)
-    loss = model.loss(data['video'][half],
-                      {k: v[half]
-                       for k, v in data['text'].items()},
-                      data['data_samples'][half])['itc_loss']
+    loss = model.loss(data['video'][half], {
+        k: v[half]
+        for k, v in data['text'].items()
+    }, data['data_samples'][half])['itc_loss']
     loss.backward()
     grad = model.vision_neck.weight.grad
     dist.all_reduce(grad)  # what DDP sums (before its 1 / world size)
@@ -226,10 +232,9 @@ def _itc_worker(rank, world_size, port, out):
 
 
 def _itc_batch():
-    from tests.models.multimodal.conftest import batch, tiny_retriever_cfg
-
     from mmvidlm.registry import MODELS
     from mmvidlm.utils import register_all_modules
+    from tests.models.multimodal.conftest import batch, tiny_retriever_cfg
     register_all_modules()
     torch.manual_seed(0)
     model = MODELS.build(tiny_retriever_cfg()).train()

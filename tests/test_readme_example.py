@@ -18,8 +18,8 @@ def readme_examples() -> dict:
     with open(osp.join(REPO_ROOT, 'README.md')) as f:
         readme = f.read()
     return dict(
-        re.findall(r'<!-- readme-example: (\S+) -->\n```\w*\n(.*?)```',
-                   readme, re.S))
+        re.findall(r'<!-- readme-example: (\S+) -->\n```\w*\n(.*?)```', readme,
+                   re.S))
 
 
 def test_register_your_own_module(tmp_path, monkeypatch, run_tool,

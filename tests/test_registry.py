@@ -36,6 +36,7 @@ def test_config_with_default_scope_builds_nested_modules():
     """MMAction2's Recognizer3D builds its backbone from mmvidlm's registry
     when the default scope is mmvidlm."""
     from mmaction.models import Recognizer3D
+
     from mmvidlm.models import VideoViT
     init_default_scope('mmvidlm')
     model = MODELS.build(
@@ -49,7 +50,6 @@ def test_config_with_default_scope_builds_nested_modules():
                     patch_size=8,
                     act_cfg=dict(type='mmpretrain.QuickGELU')),
                 cls_head=dict(
-                    type='TimeSformerHead', num_classes=6,
-                    in_channels=64))))
+                    type='TimeSformerHead', num_classes=6, in_channels=64))))
     assert isinstance(model, Recognizer3D)
     assert isinstance(model.backbone, VideoViT)

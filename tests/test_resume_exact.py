@@ -100,8 +100,8 @@ def test_sigkill_mid_epoch_then_resume_matches_uninterrupted_run(
     args = ['--deterministic', '--seed', '0']
 
     full = tmp_path / 'full'
-    run_tool('train.py', config, '--work-dir', full, *args,
-             cfg_options=options)
+    run_tool(
+        'train.py', config, '--work-dir', full, *args, cfg_options=options)
 
     killed = tmp_path / 'killed'
     killed_config = tmp_path / 'tiny_resume_killed.py'
@@ -158,8 +158,9 @@ class CountingDataset(torch.utils.data.Dataset):
 
     def __getitem__(self, idx):
         LOADS.append(idx)
-        return dict(inputs=torch.full((2, ), float(idx)),
-                    labels=torch.tensor(float(idx % 3)))
+        return dict(
+            inputs=torch.full((2, ), float(idx)),
+            labels=torch.tensor(float(idx % 3)))
 
 
 class ToyRegressor(BaseModel):
@@ -185,7 +186,10 @@ class StopAfterIter(Hook):
     def __init__(self, at):
         self.at = at
 
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx,
+                         data_batch=None,
                          outputs=None):
         if runner.iter + 1 == self.at:
             raise Stop
@@ -230,8 +234,7 @@ def counting_runner(work_dir, resume=False, stop_at=None, batch_sampler=None):
 def test_resume_mid_epoch_loads_no_trained_sample_again(
         tmp_path, own_batch_sampler):
     # 8 samples, batch 2: 4 iterations per epoch, 2 epochs (shuffled)
-    batch_sampler = dict(
-        type='OwnBatchSampler') if own_batch_sampler else None
+    batch_sampler = dict(type='OwnBatchSampler') if own_batch_sampler else None
     counting_runner(tmp_path / 'full', batch_sampler=batch_sampler).train()
     full = list(LOADS)
     assert len(full) == 16 and sorted(full[8:]) == list(range(8))

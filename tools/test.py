@@ -99,7 +99,9 @@ def describe(result: dict, classes: Optional[Sequence[str]]) -> dict:
     return out
 
 
-def frame_strip(video: str, text: str, num_frames: int = 8,
+def frame_strip(video: str,
+                text: str,
+                num_frames: int = 8,
                 height: int = 96) -> np.ndarray:
     """``num_frames`` frames of ``video`` side by side, ``text`` below (BGR).
     """
@@ -112,8 +114,8 @@ def frame_strip(video: str, text: str, num_frames: int = 8,
     ]
     strip = cv2.cvtColor(np.concatenate(frames, axis=1), cv2.COLOR_RGB2BGR)
     band = np.full((24, strip.shape[1], 3), 255, np.uint8)
-    cv2.putText(band, text, (4, 17), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
-                (0, 0, 0), 1, cv2.LINE_AA)
+    cv2.putText(band, text, (4, 17), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0),
+                1, cv2.LINE_AA)
     return np.concatenate([strip, band])
 
 
@@ -128,25 +130,29 @@ def show_predictions(results: list, dataset, show_dir: Optional[str],
         show (bool): Print one line per video.
     """
     if not any('pred_score' in r or 'pred_caption' in r for r in results):
-        print_log('--show/--show-dir: retrieval predictions are scores '
-                  'against the whole gallery; see the metrics instead.',
-                  logger='current', level=logging.WARNING)
+        print_log(
+            '--show/--show-dir: retrieval predictions are scores '
+            'against the whole gallery; see the metrics instead.',
+            logger='current',
+            level=logging.WARNING)
         return
     classes = dataset.metainfo.get('classes')
     if show_dir:
         os.makedirs(show_dir, exist_ok=True)
     for index, result in enumerate(results):
         video = dataset.get_data_info(index).get('filename')
-        name = (osp.splitext(osp.basename(video))[0]
-                if video else f'{index:05d}')
+        name = (
+            osp.splitext(osp.basename(video))[0] if video else f'{index:05d}')
         prediction = describe(result, classes)
         text = prediction['caption'] if 'caption' in prediction else \
             '{label} ({score:.2f})'.format(**prediction['top5'][0])
         if show:
             print(f'{name}: {text}')
         if show_dir:
-            dump(dict(video=video, **prediction),
-                 osp.join(show_dir, f'{name}.json'), indent=1)
+            dump(
+                dict(video=video, **prediction),
+                osp.join(show_dir, f'{name}.json'),
+                indent=1)
             if video:
                 cv2.imwrite(
                     osp.join(show_dir, f'{name}.jpg'),

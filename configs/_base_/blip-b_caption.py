@@ -23,8 +23,9 @@ blip_caption_model = dict(
     type='BlipVideoCaptioner',
     decoder_head=dict(
         type='mmpretrain.SeqGenerationHead',
-        decoder=dict(type='mmpretrain.XBertLMHeadDecoder',
-                     med_config=_base_.blip_med_config),
+        decoder=dict(
+            type='mmpretrain.XBertLMHeadDecoder',
+            med_config=_base_.blip_med_config),
         loss=dict(type='mmpretrain.LabelSmoothLoss', label_smooth_val=0.1)),
     data_preprocessor=dict(
         type='VideoTextDataPreprocessor',

@@ -40,6 +40,11 @@ blip_qa_model = dict(
 optim_wrapper = dict(optimizer=dict(lr=2e-5))
 train_cfg = dict(max_epochs=10, val_interval=10)
 param_scheduler = [
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=0, end=10, T_max=10,
-         eta_min=0)
+    dict(
+        type='CosineAnnealingLR',
+        by_epoch=True,
+        begin=0,
+        end=10,
+        T_max=10,
+        eta_min=0)
 ]

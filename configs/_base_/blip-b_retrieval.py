@@ -28,10 +28,10 @@ blip_retrieval_model = dict(
     type='BlipVideoRetriever',
     text_backbone=dict(
         type='mmpretrain.XBertEncoder', med_config=_base_.blip_med_config),
-    vision_neck=dict(type='mmpretrain.Linear', in_features=768,
-                     out_features=256),
-    text_neck=dict(type='mmpretrain.Linear', in_features=768,
-                   out_features=256),
+    vision_neck=dict(
+        type='mmpretrain.Linear', in_features=768, out_features=256),
+    text_neck=dict(
+        type='mmpretrain.Linear', in_features=768, out_features=256),
     multimodal_head=dict(
         type='mmpretrain.ITMHead',
         hidden_size=768,
@@ -54,12 +54,20 @@ blip_retrieval_model = dict(
 # alpha * min(1, iter / iters_per_epoch) in the first epoch
 # (train_video_retrieval.py:40-43).
 custom_hooks = [
-    dict(type='mmpretrain.WarmupParamHook', param_name='alpha',
-         module_name='queue', warmup_epochs=1)
+    dict(
+        type='mmpretrain.WarmupParamHook',
+        param_name='alpha',
+        module_name='queue',
+        warmup_epochs=1)
 ]
 # 6 epochs (retrieval_*.yaml:37), cosine decay to 0 over them.
 train_cfg = dict(max_epochs=6)
 param_scheduler = [
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=0, end=6, T_max=6,
-         eta_min=0)
+    dict(
+        type='CosineAnnealingLR',
+        by_epoch=True,
+        begin=0,
+        end=6,
+        T_max=6,
+        eta_min=0)
 ]

@@ -27,9 +27,19 @@ train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12, val_interval=4)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=11, eta_min=1e-5, by_epoch=True,
-         begin=1, end=12)
+    dict(
+        type='LinearLR',
+        start_factor=0.1,
+        by_epoch=True,
+        begin=0,
+        end=1,
+        convert_to_iter_based=True),
+    dict(
+        type='CosineAnnealingLR',
+        T_max=11,
+        eta_min=1e-5,
+        by_epoch=True,
+        begin=1,
+        end=12)
 ]
 default_hooks = dict(logger=dict(interval=10))

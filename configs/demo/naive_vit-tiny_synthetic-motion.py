@@ -19,11 +19,19 @@ test_dataloader = dict(dataset=demo_data)
 max_epochs = 40
 train_cfg = dict(max_epochs=max_epochs, val_interval=10)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - 1, eta_min=1e-5,
-         by_epoch=True, begin=1, end=max_epochs)
+    dict(
+        type='LinearLR',
+        start_factor=0.1,
+        by_epoch=True,
+        begin=0,
+        end=1,
+        convert_to_iter_based=True),
+    dict(
+        type='CosineAnnealingLR',
+        T_max=max_epochs - 1,
+        eta_min=1e-5,
+        by_epoch=True,
+        begin=1,
+        end=max_epochs)
 ]
-default_hooks = dict(
-    logger=dict(interval=36),
-    checkpoint=dict(interval=10))
+default_hooks = dict(logger=dict(interval=36), checkpoint=dict(interval=10))

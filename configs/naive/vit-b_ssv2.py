@@ -7,6 +7,6 @@ _base_ = [
     '../_base_/default_runtime.py'
 ]
 model = dict(
-    backbone=dict(init_cfg=dict(type='Pretrained',
-                                checkpoint=_base_.clip_checkpoint)),
+    backbone=dict(
+        init_cfg=dict(type='Pretrained', checkpoint=_base_.clip_checkpoint)),
     cls_head=dict(num_classes=174))

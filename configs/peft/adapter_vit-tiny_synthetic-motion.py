@@ -9,5 +9,4 @@ _base_ = [
 ]
 model = dict(
     _base_.recognizer,
-    backbone=dict(
-        _base_.recognizer.backbone, layer_cfgs=dict(bottleneck=8)))
+    backbone=dict(_base_.recognizer.backbone, layer_cfgs=dict(bottleneck=8)))

@@ -10,7 +10,6 @@ _base_ = [
 model = dict(
     _base_.blip_caption_model,
     trainable=['bias'],
-    generation_cfg=dict(_base_.blip_caption_model.generation_cfg,
-                        num_beams=3))
+    generation_cfg=dict(_base_.blip_caption_model.generation_cfg, num_beams=3))
 train_cfg = dict(max_epochs=6)
 param_scheduler = [dict(_base_.param_scheduler[0], end=6, T_max=6)]

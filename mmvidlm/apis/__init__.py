@@ -9,8 +9,8 @@ from .inferencers import (TextToVideoRetrievalInferencer,
 
 __all__ = [
     'init_model', 'inference_recognizer', 'recognize_video',
-    'recognize_long_video', 'top_labels', 'class_names',
-    'inference_captioner', 'caption_video', 'rank_videos', 'rank_texts',
-    'VideoRecognitionInferencer', 'VideoCaptionInferencer',
-    'TextToVideoRetrievalInferencer', 'VideoToTextRetrievalInferencer'
+    'recognize_long_video', 'top_labels', 'class_names', 'inference_captioner',
+    'caption_video', 'rank_videos', 'rank_texts', 'VideoRecognitionInferencer',
+    'VideoCaptionInferencer', 'TextToVideoRetrievalInferencer',
+    'VideoToTextRetrievalInferencer'
 ]

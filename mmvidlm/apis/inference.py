@@ -44,8 +44,9 @@ def init_model(config: Union[str, Path, Config],
         config = Config.fromfile(str(config))
     model = init_recognizer(config, None, device)
     if checkpoint is not None:
-        meta = load_checkpoint(model, checkpoint, map_location='cpu').get(
-            'meta', {}).get('dataset_meta')
+        meta = load_checkpoint(
+            model, checkpoint, map_location='cpu').get('meta',
+                                                       {}).get('dataset_meta')
         if meta:
             model.dataset_meta = meta
     return model
@@ -173,10 +174,8 @@ def recognize_long_video(model: nn.Module,
     bar = ProgressBar(len(starts), file=sys.stdout) if progress else None
     results = []
     for start in starts:
-        frames = reader.get_batch(list(range(start,
-                                             start + window))).asnumpy()
-        sample = inferencer(
-            frames, return_datasamples=True)['predictions'][0]
+        frames = reader.get_batch(list(range(start, start + window))).asnumpy()
+        sample = inferencer(frames, return_datasamples=True)['predictions'][0]
         results.append(
             dict(
                 start=start,

@@ -1,4 +1,5 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
+# isort: skip_file (compatibility fixes before MMAction2 is imported)
 import mmvidlm  # noqa: F401  (compatibility fixes first)
 import mmaction.datasets  # noqa: F401,E402  (registers MMAction2's transforms)
 
@@ -19,12 +20,9 @@ from .synthetic_qa import SYNTHETIC_QA_ANSWERS, SyntheticQADataset
 __all__ = [
     'VideoCaptionDataset', 'VideoRetrievalDataset', 'SyntheticCaptionDataset',
     'SyntheticRetrievalDataset', 'VideoQADataset', 'SyntheticQADataset',
-    'SYNTHETIC_QA_ANSWERS',
-    'APPEARANCE_CLASSES', 'CLASS_NAMES', 'MOTION_CLASSES', 'MOTION_PAIRS',
-    'SyntheticVideoDataset',
-    'generate_synthetic_videos',
-    'AnnotationError',
-    'RobustVideoDataset', 'RobustVideoMixin', 'VideoReadError',
-    'check_caption_annotations', 'load_json_annotations', 'DecordDecode',
-    'DecordInit'
+    'SYNTHETIC_QA_ANSWERS', 'APPEARANCE_CLASSES', 'CLASS_NAMES',
+    'MOTION_CLASSES', 'MOTION_PAIRS', 'SyntheticVideoDataset',
+    'generate_synthetic_videos', 'AnnotationError', 'RobustVideoDataset',
+    'RobustVideoMixin', 'VideoReadError', 'check_caption_annotations',
+    'load_json_annotations', 'DecordDecode', 'DecordInit'
 ]

@@ -59,7 +59,8 @@ class VideoCaptionDataset(RobustVideoMixin, BaseDataset):
             video = dict(
                 filename=osp.join(prefix, entry['video']),
                 video_id=str(
-                    entry.get('video_id', osp.splitext(entry['video'])[0])),
+                    entry.get('video_id',
+                              osp.splitext(entry['video'])[0])),
                 video_idx=idx,
                 start_index=0,
                 modality='RGB')

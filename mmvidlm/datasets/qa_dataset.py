@@ -98,8 +98,7 @@ class VideoQADataset(RobustVideoMixin, BaseDataset):
         answers = entry['answer']
         answers = [answers] if isinstance(answers, str) else answers
         if (not isinstance(answers, list) or not answers
-                or not all(isinstance(a, str) and a.strip()
-                           for a in answers)):
+                or not all(isinstance(a, str) and a.strip() for a in answers)):
             raise AnnotationError(
                 self.ann_file, where,
                 f'answer must be a non-empty string or list of them, got '
@@ -112,8 +111,7 @@ class VideoQADataset(RobustVideoMixin, BaseDataset):
             filename=osp.join(prefix, video),
             video_id=str(video_id or osp.splitext(video)[0]),
             question_id=entry.get('question_id', entry.get('id', idx)),
-            question_type=entry.get('question_type',
-                                    question_type(question)),
+            question_type=entry.get('question_type', question_type(question)),
             text=question,
             gt_answer=[a.strip() for a in answers],
             start_index=0,

@@ -61,12 +61,12 @@ COLORS: Dict[str, Tuple[int, int, int]] = {  # RGB
 }
 
 _CAPTIONS = {
-    'left': ('a {c} circle moves to the left',
-             'a {c} ball is moving leftwards'),
-    'right': ('a {c} circle moves to the right',
-              'a {c} ball is moving rightwards'),
-    'clockwise': ('a {c} bar rotates clockwise',
-                  'a {c} stick is turning clockwise'),
+    'left':
+    ('a {c} circle moves to the left', 'a {c} ball is moving leftwards'),
+    'right':
+    ('a {c} circle moves to the right', 'a {c} ball is moving rightwards'),
+    'clockwise':
+    ('a {c} bar rotates clockwise', 'a {c} stick is turning clockwise'),
     'anticlockwise': ('a {c} bar rotates anticlockwise',
                       'a {c} stick is turning counterclockwise'),
     'still': ('a {c} {s} stays still', 'a still {c} {s} in the middle'),
@@ -221,8 +221,8 @@ def generate_synthetic_videos(root: str,
         total = len(CLASSES) * sum(num_videos.values())
         with progress_bar(total, f'Generating {total} synthetic videos '
                           f'in {root}') as update:
-            for split_id, (split, per_class) in enumerate(
-                    sorted(num_videos.items())):
+            for split_id, (split,
+                           per_class) in enumerate(sorted(num_videos.items())):
                 rng = np.random.RandomState([seed, split_id])
                 lines, captions = [], []
                 labels = [
@@ -235,8 +235,10 @@ def generate_synthetic_videos(root: str,
                     update()
                     lines.append(f'{name} {label}\n')
                     captions.append(
-                        dict(video=name, label=label,
-                             captions=captions_for(label, color)))
+                        dict(
+                            video=name,
+                            label=label,
+                            captions=captions_for(label, color)))
                 with open(osp.join(root, f'{split}_list.txt'), 'w') as f:
                     f.writelines(lines)
                 with open(osp.join(root, f'{split}_captions.json'), 'w') as f:

@@ -32,15 +32,21 @@ def questions_for(label: int, color: str) -> List[dict]:
     """The questions about a video of class ``label`` and its answers."""
     shape, motion, moving = CLASSES[label]
     qa = [
-        dict(question='what color is the object', answer=color,
-             question_type='color'),
-        dict(question='what shape is the object', answer=shape,
-             question_type='shape'),
+        dict(
+            question='what color is the object',
+            answer=color,
+            question_type='color'),
+        dict(
+            question='what shape is the object',
+            answer=shape,
+            question_type='shape'),
     ]
     if moving:
         qa.append(
-            dict(question=DIRECTION_QUESTIONS[shape], answer=motion,
-                 question_type='direction'))
+            dict(
+                question=DIRECTION_QUESTIONS[shape],
+                answer=motion,
+                question_type='direction'))
     return qa
 
 
@@ -59,7 +65,8 @@ class SyntheticQADataset(SyntheticVideosMixin, VideoQADataset):
         for idx, video in enumerate(load_json_annotations(self.ann_file)):
             colors = {
                 w
-                for c in video['captions'] for w in c.split() if w in COLORS
+                for c in video['captions']
+                for w in c.split() if w in COLORS
             }
             if len(colors) != 1:
                 raise AnnotationError(
@@ -68,6 +75,5 @@ class SyntheticQADataset(SyntheticVideosMixin, VideoQADataset):
                     f'{sorted(colors)}: delete the folder to regenerate it')
             for qa in questions_for(video['label'], colors.pop()):
                 entries.append(
-                    dict(qa, video=video['video'],
-                         question_id=len(entries)))
+                    dict(qa, video=video['video'], question_id=len(entries)))
         return entries

@@ -103,8 +103,8 @@ class RetrievalLoopMixin:
             self.runner.call_hook(
                 f'before_{stage}_iter', batch_idx=idx, data_batch=data_batch)
             with torch.no_grad(), autocast(enabled=self.fp16):
-                batch_outputs = getattr(self.runner.model,
-                                        f'{stage}_step')(data_batch)
+                batch_outputs = getattr(self.runner.model, f'{stage}_step')(
+                    data_batch)
             outputs.append(batch_outputs)
             self.runner.call_hook(
                 f'after_{stage}_iter',

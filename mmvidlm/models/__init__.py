@@ -1,4 +1,5 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
+# isort: skip_file (compatibility fixes before MMAction2 is imported)
 import mmvidlm  # noqa: F401  (compatibility fixes before mmaction.models)
 import mmaction.models  # noqa: F401,E402  (registers MMAction2's models)
 

@@ -68,8 +68,8 @@ def history_buffer_getattr(obj, name: str):
         pickle.UnpicklingError: For any other object or attribute.
     """
     from mmengine.logging import HistoryBuffer
-    if obj is HistoryBuffer and isinstance(name, str) and name in (
-            'min', 'max', 'mean', 'current'):
+    if obj is HistoryBuffer and isinstance(
+            name, str) and name in ('min', 'max', 'mean', 'current'):
         return getattr(HistoryBuffer, name)
     raise refuse(f'it calls getattr({obj!r}, {name!r}); only HistoryBuffer '
                  'statistics methods may be resolved')
@@ -149,11 +149,12 @@ def _check_array_state(array: np.ndarray, state) -> None:
         raise refuse(f'NumPy array state of the form {type(state)}')
     _, shape, dtype, fortran, data = state
     _check_plain_dtype(dtype)
-    if not (isinstance(shape, tuple) and all(
-            type(s) is int and s >= 0 for s in shape) and len(shape) <= 64):
+    if not (isinstance(shape, tuple)
+            and all(type(s) is int and s >= 0
+                    for s in shape) and len(shape) <= 64):
         raise refuse(f'NumPy array shape {shape!r}')
-    if not isinstance(fortran, bool) or not isinstance(
-            data, (bytes, bytearray)):
+    if not isinstance(fortran, bool) or not isinstance(data,
+                                                       (bytes, bytearray)):
         raise refuse('a NumPy array state without raw bytes')
     size = math.prod(shape) * dtype.itemsize
     if len(data) != size:
@@ -189,9 +190,9 @@ def _allowed_globals() -> dict:
     for module in ('numpy.core.multiarray', 'numpy._core.multiarray'):
         names[f'{module}._reconstruct'] = safe_reconstruct
         names[f'{module}.scalar'] = safe_scalar
+    kinds = (torch.dtype, torch.layout, torch.memory_format)
     for name in dir(torch):  # torch.float32, ... (values, not callables)
-        if isinstance(getattr(torch, name), (torch.dtype, torch.layout,
-                                             torch.memory_format)):
+        if isinstance(getattr(torch, name), kinds):
             names[f'torch.{name}'] = getattr(torch, name)
     return names
 

@@ -20,8 +20,12 @@ from torch.utils.flop_counter import FlopCounterMode
 aten = torch.ops.aten
 
 
-def _attention_flops(query_shape, key_shape, value_shape, *args,
-                     out_shape=None, **kwargs) -> int:
+def _attention_flops(query_shape,
+                     key_shape,
+                     value_shape,
+                     *args,
+                     out_shape=None,
+                     **kwargs) -> int:
     """FLOPs (2 per multiply-add) of ``softmax(q k^T) v``: (..., Lq, E) x
     (..., Lk, E) and (..., Lq, Lk) x (..., Lk, Ev)."""
     batch = prod(query_shape[:-2])

@@ -102,6 +102,8 @@ def test_demo_retrieval(tmp_path):
     out = run_demo('demo_retrieval.py', tmp_path, 'a red circle', RETRIEVAL,
                    checkpoint)
     assert 'The top-3 videos for "a red circle":' in out
-    ranked = [x.split(' ')[1] for x in out.splitlines() if x[:3] in
-              ('1. ', '2. ', '3. ')]
+    ranked = [
+        x.split(' ')[1] for x in out.splitlines()
+        if x[:3] in ('1. ', '2. ', '3. ')
+    ]
     assert sorted(ranked) == sorted(videos)

@@ -85,8 +85,9 @@ def test_bad_inputs(recognizer, tmp_path):
 
 
 def test_inferencer_registry_and_outputs(recognizer, videos, tmp_path):
-    from mmvidlm.registry import INFERENCERS
     from mmaction.registry import INFERENCERS as MMACTION_INFERENCERS
+
+    from mmvidlm.registry import INFERENCERS
     assert INFERENCERS.parent is MMACTION_INFERENCERS
     inferencer = INFERENCERS.build(
         dict(type='video-recognition', model=RECOGNITION, device='cpu'))
@@ -127,9 +128,8 @@ def test_retrieval_both_directions(videos, itm_topk):
     texts = ['a red circle moves to the left', 'a blue bar turns clockwise']
     ranked = rank_videos(model, texts[0], videos)
     assert sorted(r['sample_idx'] for r in ranked) == [0, 1, 2]
-    assert [r['sample'] for r in ranked] == [
-        videos[r['sample_idx']] for r in ranked
-    ]
+    assert [r['sample']
+            for r in ranked] == [videos[r['sample_idx']] for r in ranked]
     scores = [r['match_score'] for r in ranked]
     assert scores == sorted(scores, reverse=True)
     # the same pair scores the same from either side (ITC, or ITC + ITM)
@@ -145,5 +145,6 @@ def test_retrieval_both_directions(videos, itm_topk):
     cosine = (text_feat @ video_feat.t())[0]
     matches_itc = torch.allclose(
         torch.tensor([r['match_score'] for r in ranked]),
-        cosine[[r['sample_idx'] for r in ranked]], atol=1e-5)
+        cosine[[r['sample_idx'] for r in ranked]],
+        atol=1e-5)
     assert matches_itc == (itm_topk == 0)  # ITM adds the match logit

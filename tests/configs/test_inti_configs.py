@@ -24,11 +24,11 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
     osp.relpath(path, REPO_ROOT) for folder in ('inti', 'naive', 'compressive')
     for path in glob.glob(
-        osp.join(REPO_ROOT, 'configs', folder, '**', '*.py'),
-        recursive=True))
+        osp.join(REPO_ROOT, 'configs', folder, '**', '*.py'), recursive=True))
 SYNTHETIC_CONFIGS = sorted(
-    osp.relpath(path, REPO_ROOT) for pattern in (
-        'demo/*synthetic-motion.py', 'peft/*_vit-tiny_synthetic-motion.py')
+    osp.relpath(path, REPO_ROOT)
+    for pattern in ('demo/*synthetic-motion.py',
+                    'peft/*_vit-tiny_synthetic-motion.py')
     for path in glob.glob(osp.join(REPO_ROOT, 'configs', pattern)))
 TINY_WIDTH = 32
 

@@ -7,8 +7,8 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 
-from tests.conftest import REPO_ROOT
 from tests.configs.test_model_index import MODELS, load_tool
+from tests.conftest import REPO_ROOT
 
 SSV2_UNIFORMERV2 = [
     'configs/inti/vit-b_uniformerv2_ssv2.py',
@@ -49,8 +49,7 @@ def test_ssv2_costs_match_table_3(config):
     gflops, params = PAPER_SSV2[config]
     assert measured['FLOPs'] / 1e9 == pytest.approx(gflops, rel=0.01)
     if params is not None:
-        assert measured['Parameters'] / 1e6 == pytest.approx(
-            params, rel=0.01)
+        assert measured['Parameters'] / 1e6 == pytest.approx(params, rel=0.01)
     meta = entry(config)['Metadata']
     assert (meta['FLOPs'], meta['Parameters']) == (measured['FLOPs'],
                                                    measured['Parameters'])
@@ -59,8 +58,8 @@ def test_ssv2_costs_match_table_3(config):
 def test_every_table_row_has_a_config():
     configs = {m['Config'] for m in MODELS}
     for row in ('inti/vit-b_ssv2', 'naive/vit-b_ssv2', 'naive/vit-b_ucf101',
-                'naive/vit-b_hmdb51', 'inti/vit-b_ucf101',
-                'inti/vit-b_hmdb51', 'inti/vit-b_uniformerv2_ucf101',
+                'naive/vit-b_hmdb51', 'inti/vit-b_ucf101', 'inti/vit-b_hmdb51',
+                'inti/vit-b_uniformerv2_ucf101',
                 'inti/vit-b_uniformerv2_hmdb51'):
         assert f'configs/{row}.py' in configs
     for method in ('tome', 'sta', 'convpooling', 'linearpooling'):

@@ -14,8 +14,8 @@ from mmengine.runner import Runner
 
 from mmvidlm.registry import MODELS
 from mmvidlm.utils import register_all_modules
-from tests.conftest import REPO_ROOT, SYNTHETIC_TEST_DATA
 from tests.configs.test_model_index import load_tool
+from tests.conftest import REPO_ROOT, SYNTHETIC_TEST_DATA
 
 register_all_modules()
 CONFIGS = sorted(
@@ -108,10 +108,12 @@ def test_token_mixing_mosaic_follows_the_compressed_frames():
     kv_tokens = torch.stack(cls + mosaic, dim=1)  # (B, T + S, C)
     assert {(p - 1) % T for p in range(1, N)} == {0, 1}
     H, D = attn.num_heads, C // attn.num_heads
-    q, _, _ = torch.nn.functional.linear(
-        x, attn.qkv.weight, attn.qkv.bias).chunk(3, dim=-1)
-    _, k, v = torch.nn.functional.linear(
-        kv_tokens, attn.qkv.weight, attn.qkv.bias).chunk(3, dim=-1)
+    q, _, _ = torch.nn.functional.linear(x, attn.qkv.weight,
+                                         attn.qkv.bias).chunk(
+                                             3, dim=-1)
+    _, k, v = torch.nn.functional.linear(kv_tokens, attn.qkv.weight,
+                                         attn.qkv.bias).chunk(
+                                             3, dim=-1)
     q = q.reshape(B, T * N, H, D).transpose(1, 2)
     k, v = (t.reshape(B, T + N - 1, H, D).transpose(1, 2) for t in (k, v))
     weights = (q @ k.transpose(-1, -2) / D**0.5).softmax(-1)
@@ -133,8 +135,10 @@ def test_what_the_encoder_trains(config):
         if n.startswith(('between_blocks.', 'layers.11.'))
     }
     assert trained == expected
-    assert {n.split('.')[1] for n in trained
-            if n.startswith('between_blocks')} == {'5', '9'}
+    assert {
+        n.split('.')[1]
+        for n in trained if n.startswith('between_blocks')
+    } == {'5', '9'}
     last = type(backbone.layers[-1]).__name__
     assert last == ('VideoTransformerLayer'
                     if 'inti-only' in config else 'TokenMixLayer')
@@ -178,8 +182,8 @@ def test_config_trains_one_step(config, synthetic_data_root):
     before = {n: p.detach().clone() for n, p in params.items()}
     optim = OptimWrapper(
         torch.optim.SGD([params[n] for n in sorted(trained)], lr=0.5))
-    log = model.train_step(synthetic_batch(data_config, synthetic_data_root),
-                           optim)
+    log = model.train_step(
+        synthetic_batch(data_config, synthetic_data_root), optim)
     assert all(torch.isfinite(v).all() for v in log.values())
     moved = {
         n

@@ -25,8 +25,7 @@ model_index = load_tool('model_index')
 MODELS = model_index.load_models()
 COLLECTIONS = model_index.load_collections()
 EXPERIMENTS = sorted(
-    osp.relpath(path, REPO_ROOT)
-    for path in glob.glob(
+    osp.relpath(path, REPO_ROOT) for path in glob.glob(
         osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True)
     if '_base_' not in osp.relpath(path, REPO_ROOT).split(osp.sep))
 #: Configs whose cost the test measures: the tiny ones and one ViT-B.
@@ -45,8 +44,8 @@ def test_the_index_imports_every_metafile():
     }
     on_disk = {
         osp.relpath(path, REPO_ROOT)
-        for path in glob.glob(osp.join(REPO_ROOT, 'configs', '*',
-                                       'metafile.yml'))
+        for path in glob.glob(
+            osp.join(REPO_ROOT, 'configs', '*', 'metafile.yml'))
     }
     assert imported == on_disk
 
@@ -58,8 +57,7 @@ def test_every_experiment_config_has_one_entry():
     assert len(set(names)) == len(names)
     for model in MODELS:  # an entry lives in its config's folder
         assert osp.dirname(model['metafile']) == osp.join(
-            REPO_ROOT, 'configs',
-            model['Config'].split('/')[1]), model['Name']
+            REPO_ROOT, 'configs', model['Config'].split('/')[1]), model['Name']
 
 
 def test_entries_and_collections_are_complete():
@@ -69,8 +67,8 @@ def test_entries_and_collections_are_complete():
             assert collection['Paper']['URL'].startswith('https://'), name
         else:  # a method of this code base: no paper reports its results
             assert not any(
-                m.get('Results') for m in MODELS
-                if m['In Collection'] == name), name
+                m.get('Results')
+                for m in MODELS if m['In Collection'] == name), name
         # the implementation in this repository
         assert osp.exists(osp.join(REPO_ROOT, collection['Code']['URL']))
     for model in MODELS:
@@ -98,8 +96,9 @@ def test_entry_config_builds(model):
     assert model['Metadata']['Frames'] == cfg.model.backbone.num_frames
     backbone = cfg.model.backbone.to_dict()
     arch = backbone.get('arch', 'b')
-    depth = (arch['num_layers'] if isinstance(arch, dict) else
-             VideoViT.arch_zoo[arch]['num_layers'])
+    depth = (
+        arch['num_layers']
+        if isinstance(arch, dict) else VideoViT.arch_zoo[arch]['num_layers'])
     backbone.update(
         arch=dict(
             embed_dims=32,
@@ -122,8 +121,7 @@ def test_cost_figures_are_measured(model):
     meta = model['Metadata']
     for key, value in measured.items():
         assert meta[key] == value, (model['Name'], key)
-    assert ('Updated Parameters' in meta) == (
-        'Updated Parameters' in measured)
+    assert ('Updated Parameters' in meta) == ('Updated Parameters' in measured)
     assert meta['Pretrained'] == zoo.initial_weights(cfg)
 
 
@@ -132,10 +130,7 @@ def test_update_metadata_rewrites_one_entry(tmp_path):
     model = next(m for m in MODELS if m['Name'] == 'inti_vit-b_k400')
     shutil.copy(model['metafile'], path)
     model_index.update_metadata('inti_vit-b_k400', path, FLOPs=123)
-    entries = {
-        m['Name']: m
-        for m in model_index._read_yaml(path)['Models']
-    }
+    entries = {m['Name']: m for m in model_index._read_yaml(path)['Models']}
     assert entries['inti_vit-b_k400']['Metadata']['FLOPs'] == 123
     others = [m for m in MODELS if m['metafile'] == model['metafile']]
     for other in others:  # the rest of the file is kept
@@ -159,10 +154,10 @@ def test_measure_rewrites_the_metafile(tmp_path):
     shutil.copy(model['metafile'], path)
     model_index.update_metadata(name, path, FLOPs=1, Parameters=1)
     zoo.update_metafiles([dict(model, metafile=path)])
-    entry = next(m for m in model_index._read_yaml(path)['Models']
-                 if m['Name'] == name)
-    measured = zoo.measure(Config.fromfile(osp.join(REPO_ROOT,
-                                                    model['Config'])))
+    entry = next(
+        m for m in model_index._read_yaml(path)['Models'] if m['Name'] == name)
+    measured = zoo.measure(
+        Config.fromfile(osp.join(REPO_ROOT, model['Config'])))
     assert entry['Metadata']['FLOPs'] == measured['FLOPs'] > 1
     assert entry['Metadata']['Parameters'] == measured['Parameters'] > 1
 

@@ -66,8 +66,8 @@ UP_FIGURES = [
 ]
 
 
-@pytest.mark.parametrize('config, expected, paper', UP_FIGURES,
-                         ids=[c for c, *_ in UP_FIGURES])
+@pytest.mark.parametrize(
+    'config, expected, paper', UP_FIGURES, ids=[c for c, *_ in UP_FIGURES])
 def test_encoder_up_is_the_reference_shapes(config, expected, paper):
     up = encoder_up(config)
     assert up == expected
@@ -76,14 +76,16 @@ def test_encoder_up_is_the_reference_shapes(config, expected, paper):
 
 
 def test_st_adapter_is_the_reference_dense_convolution():
-    layer = build('st-adapter_blip-b_msrvtt-caption.py',
-                  encoder_only=True).backbone.layers[0]
+    layer = build(
+        'st-adapter_blip-b_msrvtt-caption.py',
+        encoder_only=True).backbone.layers[0]
     conv = layer.st_adapter.conv
     assert conv.groups == 1 and conv.kernel_size == (3, 3, 3)
     assert conv.in_channels == conv.out_channels == 384
     # the variant of ST-Adapter's own implementation is kept apart
-    variant = build('st-adapter-depthwise_blip-b_msrvtt-caption.py',
-                    encoder_only=True).backbone.layers[0].st_adapter.conv
+    variant = build(
+        'st-adapter-depthwise_blip-b_msrvtt-caption.py',
+        encoder_only=True).backbone.layers[0].st_adapter.conv
     assert variant.groups == 384 and variant.kernel_size == (3, 1, 1)
 
 

@@ -57,8 +57,8 @@ def write_video(path, num_frames, size, text=False):
     ramp = ramp.astype(np.uint8)
     for t in range(num_frames):
         if text:
-            frame = np.stack([ramp, np.roll(ramp, t % size, 1), 255 - ramp],
-                             -1)
+            frame = np.stack([ramp,
+                              np.roll(ramp, t % size, 1), 255 - ramp], -1)
             cv2.putText(frame, str(t), (2, size // 2),
                         cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255, 255, 255), 1)
         else:

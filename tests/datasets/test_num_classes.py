@@ -42,41 +42,45 @@ def test_label_beyond_the_head_stops_the_run(tmp_path, synthetic_data_root,
     # No num_classes in the data set: the hook checks its largest label.
     runner = runner_on_list(tmp_path, synthetic_data_root, [0, 5, 6, 1],
                             loader)
-    with pytest.raises(AnnotationError,
-                       match=r'list.txt, line 3: label 6 is out of the '
-                       r'range of model.cls_head.num_classes=6'):
+    with pytest.raises(
+            AnnotationError,
+            match=r'list.txt, line 3: label 6 is out of the '
+            r'range of model.cls_head.num_classes=6'):
         getattr(runner, loader)()
     assert runner.iter == 0
 
 
 def test_in_range_labels_test_normally(tmp_path, synthetic_data_root):
-    runner = runner_on_list(tmp_path, synthetic_data_root, [0, 5, 3, 1],
-                            num_classes=6)
+    runner = runner_on_list(
+        tmp_path, synthetic_data_root, [0, 5, 3, 1], num_classes=6)
     assert 'acc/top1' in runner.test()
 
 
 def test_data_set_and_head_disagree(tmp_path, synthetic_data_root):
-    runner = runner_on_list(tmp_path, synthetic_data_root, [0, 5, 3, 1],
-                            num_classes=7)
-    with pytest.raises(ValueError,
-                       match=r'cls_head.num_classes=6, but the data set of '
-                       r'test_dataloader \(.*list.txt\) has 7 classes'):
+    runner = runner_on_list(
+        tmp_path, synthetic_data_root, [0, 5, 3, 1], num_classes=7)
+    with pytest.raises(
+            ValueError,
+            match=r'cls_head.num_classes=6, but the data set of '
+            r'test_dataloader \(.*list.txt\) has 7 classes'):
         runner.test()
 
 
 def test_label_beyond_the_data_set_fails_when_built(tmp_path):
     ann = tmp_path / 'list.txt'
     ann.write_text('a.mp4 0\nb.mp4 101\n')
-    with pytest.raises(AnnotationError,
-                       match=r'list.txt, line 2: unknown label 101: must be '
-                       r'in \[0, 101\) \(a 1-based list\?'):
+    with pytest.raises(
+            AnnotationError,
+            match=r'list.txt, line 2: unknown label 101: must be '
+            r'in \[0, 101\) \(a 1-based list\?'):
         RobustVideoDataset(ann_file=str(ann), pipeline=[], num_classes=101)
 
 
-@pytest.mark.parametrize('base, num_classes', [
-    ('k400_16x224_vifi-clip', 400), ('ssv2_16x224_uniformerv2', 174),
-    ('ucf101_16x224_split1', 101), ('hmdb51_16x224_split1', 51)
-])
+@pytest.mark.parametrize('base, num_classes',
+                         [('k400_16x224_vifi-clip', 400),
+                          ('ssv2_16x224_uniformerv2', 174),
+                          ('ucf101_16x224_split1', 101),
+                          ('hmdb51_16x224_split1', 51)])
 def test_real_data_bases_state_their_classes(base, num_classes):
     cfg = Config.fromfile(f'{REPO_ROOT}/configs/_base_/datasets/{base}.py')
     for loader in ('train', 'val', 'test'):

@@ -46,8 +46,8 @@ def video_root(tmp_path_factory):
     scrambled[200::7] = bytes((b * 31 + 7) % 256 for b in scrambled[200::7])
     (root / 'corrupt.mp4').write_bytes(bytes(scrambled))
     names = [f'good_{i}.mp4' for i in range(8)] + list(FAULTS)
-    (root / 'list.txt').write_text(''.join(
-        f'{name} {i % 3}\n' for i, name in enumerate(names)))
+    (root / 'list.txt').write_text(''.join(f'{name} {i % 3}\n'
+                                           for i, name in enumerate(names)))
     return root
 
 
@@ -65,8 +65,10 @@ def test_training_skips_and_names_bad_videos(video_root):
     with mock.patch('mmvidlm.datasets.robust.print_log') as log:
         samples = [dataset[i] for i in range(len(dataset))]
     assert all(osp.basename(s['filename']).startswith('good') for s in samples)
-    warned = {osp.basename(call.args[0].split()[3]) for call in
-              log.call_args_list}
+    warned = {
+        osp.basename(call.args[0].split()[3])
+        for call in log.call_args_list
+    }
     assert warned == set(FAULTS)  # each broken file named
     assert dataset.pop_skipped_count() == log.call_count
     assert dataset.pop_skipped_count() == 0  # reset
@@ -131,17 +133,17 @@ def test_hook_logs_epoch_count_and_resets(video_root):
     assert dataset.pop_skipped_count() == 0
 
 
-@pytest.mark.parametrize(
-    'line, problem',
-    [('good_0.mp4', 'expected "path label"'),
-     ('good_0.mp4 1 2', 'expected "path label"'),
-     ('good_0.mp4 cat', "label 'cat' is not an integer"),
-     ('good_0.mp4 1.5', "label '1.5' is not an integer"),
-     ('good_0.mp4 3', r'unknown label 3: must be in \[0, 3\)'),
-     ('good_0.mp4 -1', 'unknown label -1'),
-     ('good_0.mp4 --1', "label '--1' is not an integer"),
-     ('good_0.mp4 \u00b2', "label '\u00b2' is not an integer"),
-     ('good_0.mp4 \u0663', "label '\u0663' is not an integer")])
+@pytest.mark.parametrize('line, problem', [
+    ('good_0.mp4', 'expected "path label"'),
+    ('good_0.mp4 1 2', 'expected "path label"'),
+    ('good_0.mp4 cat', "label 'cat' is not an integer"),
+    ('good_0.mp4 1.5', "label '1.5' is not an integer"),
+    ('good_0.mp4 3', r'unknown label 3: must be in \[0, 3\)'),
+    ('good_0.mp4 -1', 'unknown label -1'),
+    ('good_0.mp4 --1', "label '--1' is not an integer"),
+    ('good_0.mp4 \u00b2', "label '\u00b2' is not an integer"),
+    ('good_0.mp4 \u0663', "label '\u0663' is not an integer")
+])
 def test_annotation_errors_name_file_and_line(tmp_path, line, problem):
     ann = tmp_path / 'list.txt'
     ann.write_text(f'good_1.mp4 0\n\n{line}\n')
@@ -153,18 +155,21 @@ def test_annotation_errors_name_file_and_line(tmp_path, line, problem):
 def test_empty_list_names_the_file(tmp_path, text):
     ann = tmp_path / 'list.txt'
     ann.write_text(text)
-    with pytest.raises(AnnotationError,
-                       match='list.txt, all lines: no samples: the file is '
-                       'empty or holds only blank lines'):
+    with pytest.raises(
+            AnnotationError,
+            match='list.txt, all lines: no samples: the file is '
+            'empty or holds only blank lines'):
         RobustVideoDataset(ann_file=str(ann), pipeline=[], num_classes=3)
 
 
 def test_byte_order_mark_is_not_part_of_the_first_path(tmp_path):
     ann = tmp_path / 'list.txt'
     ann.write_bytes('a.mp4 1\nb.mp4 2\n'.encode('utf-8-sig'))
-    dataset = RobustVideoDataset(ann_file=str(ann), pipeline=[],
-                                 data_prefix=dict(video='root'),
-                                 num_classes=3)
+    dataset = RobustVideoDataset(
+        ann_file=str(ann),
+        pipeline=[],
+        data_prefix=dict(video='root'),
+        num_classes=3)
     assert dataset.get_data_info(0)['filename'] == osp.join('root', 'a.mp4')
 
 
@@ -193,10 +198,11 @@ def test_caption_annotation_checks(tmp_path):
         (dict(video='b.mp4', captions=['  ']), 'empty or non-text caption'),
         (dict(video='b.mp4', captions=['x'], label=5), 'unknown label 5'),
     ]:
-        with pytest.raises(AnnotationError, match=f'ann.json, entry 1: '
-                           f'{problem}'):
-            check_caption_annotations(good + [entry], 'ann.json',
-                                      num_classes=2)
+        with pytest.raises(
+                AnnotationError, match=f'ann.json, entry 1: '
+                f'{problem}'):
+            check_caption_annotations(
+                good + [entry], 'ann.json', num_classes=2)
     broken = tmp_path / 'broken.json'
     broken.write_text(json.dumps(good, indent=1)[:-2] + ',,]')
     with pytest.raises(AnnotationError, match='broken.json, line 8: invalid'):

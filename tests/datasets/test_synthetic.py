@@ -53,8 +53,7 @@ def test_videos_annotations_and_captions(synthetic_data_root):
         lines = [line.split() for line in f]
     assert len(lines) == 6 * meta['num_videos']['val']
     name, label = lines[0]
-    reader = decord.VideoReader(
-        osp.join(synthetic_data_root, 'videos', name))
+    reader = decord.VideoReader(osp.join(synthetic_data_root, 'videos', name))
     assert len(reader) == meta['num_frames']
     assert reader[0].shape == (meta['size'], meta['size'], 3)
 
@@ -74,8 +73,7 @@ def test_cache_is_reused(synthetic_data_root):
     with open(osp.join(synthetic_data_root, 'meta.json')) as f:
         meta = json.load(f)
     generate_synthetic_videos(synthetic_data_root, meta['num_videos'],
-                              meta['num_frames'], meta['size'],
-                              meta['seed'])
+                              meta['num_frames'], meta['size'], meta['seed'])
     assert os.stat(video).st_mtime_ns == mtime
 
 
@@ -105,7 +103,8 @@ def test_dataset_through_mmaction_pipeline(synthetic_data_root):
     assert sample['inputs'].shape == (1, 3, 4, size, size)
     with pytest.raises(ValueError, match='not one of the generated splits'):
         SyntheticVideoDataset(
-            data_root=synthetic_data_root, split='test',
+            data_root=synthetic_data_root,
+            split='test',
             num_videos=meta['num_videos'])
 
 
@@ -122,6 +121,6 @@ def test_sampled_clips_are_symmetric_about_the_middle():
 
 
 def test_generation_shows_progress(tmp_path, capfd):
-    generate_synthetic_videos(str(tmp_path), dict(train=1), num_frames=4,
-                              size=16)
+    generate_synthetic_videos(
+        str(tmp_path), dict(train=1), num_frames=4, size=16)
     assert '6/6' in capfd.readouterr().out  # MMEngine's progress bar

@@ -28,10 +28,12 @@ def test_short_videos_warn_once_per_file(tmp_path):
     rng = np.random.RandomState(0)
     lengths = dict(one=1, three=3, good_a=8, good_b=12)
     for name, length in lengths.items():
-        write_video(str(tmp_path / f'{name}.mp4'),
-                    rng.randint(0, 255, (length, 32, 32, 3), np.uint8))
-    (tmp_path / 'list.txt').write_text(''.join(
-        f'{name}.mp4 0\n' for name in lengths) * 3)  # each file 3 times
+        write_video(
+            str(tmp_path / f'{name}.mp4'),
+            rng.randint(0, 255, (length, 32, 32, 3), np.uint8))
+    (tmp_path / 'list.txt').write_text(''.join(f'{name}.mp4 0\n'
+                                               for name in lengths) *
+                                       3)  # each file 3 times
     dataset = RobustVideoDataset(
         ann_file=str(tmp_path / 'list.txt'),
         pipeline=PIPELINE,
@@ -45,8 +47,11 @@ def test_short_videos_warn_once_per_file(tmp_path):
 
     with mock.patch('mmvidlm.datasets.transforms.print_log', record):
         for _ in range(2):  # two epochs, workers forked again
-            loader = DataLoader(dataset, batch_size=2, num_workers=2,
-                                collate_fn=lambda batch: batch)
+            loader = DataLoader(
+                dataset,
+                batch_size=2,
+                num_workers=2,
+                collate_fn=lambda batch: batch)
             for batch in loader:
                 assert all(len(s['imgs']) == 8 for s in batch)
     warnings = log.read_text().splitlines()

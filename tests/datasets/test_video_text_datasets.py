@@ -20,9 +20,8 @@ def test_caption_dataset_counts(ann_file):
     from mmvidlm.datasets import VideoCaptionDataset
     train = VideoCaptionDataset(ann_file, data_prefix=dict(video='/v'))
     assert len(train) == 5  # one sample per caption
-    assert [train.get_data_info(i)['text'] for i in range(5)] == [
-        'one', 'two', 'three', 'four', 'five'
-    ]
+    assert [train.get_data_info(i)['text']
+            for i in range(5)] == ['one', 'two', 'three', 'four', 'five']
     info = train.get_data_info(3)
     assert info['filename'] == '/v/sub/b.avi'
     assert (info['video_id'], info['video_idx']) == ('video7', 1)
@@ -64,9 +63,10 @@ def test_synthetic_video_text_through_pipeline(synthetic_data_root):
         dict(type='UniformSample', clip_len=4, num_clips=1, test_mode=True),
         dict(type='DecordDecode'),
         dict(type='FormatShape', input_format='NCTHW'),
-        dict(type='PackActionInputs',
-             algorithm_keys=('text', 'gt_captions'),
-             meta_keys=('video_id', 'video_idx')),
+        dict(
+            type='PackActionInputs',
+            algorithm_keys=('text', 'gt_captions'),
+            meta_keys=('video_id', 'video_idx')),
     ]
     kwargs = dict(data_root=synthetic_data_root, pipeline=pipeline, **DATA)
     num_train = 6 * DATA['num_videos']['train']

@@ -47,7 +47,10 @@ class BreakWeights(Hook):
     def __init__(self, at):
         self.at = at
 
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx,
+                         data_batch=None,
                          outputs=None):
         if runner.iter + 1 == self.at:
             with torch.no_grad():
@@ -108,8 +111,9 @@ def test_nan_gradients_with_a_finite_loss_stop_before_the_update(tmp_path):
     assert f'the last checkpoint, {tmp_path / "iter_2.pth"}, is clean' in \
         message
     assert torch.isfinite(runner.model.linear.weight).all()
-    assert saved_checkpoints_are_finite(tmp_path) == ['iter_1.pth',
-                                                      'iter_2.pth']
+    assert saved_checkpoints_are_finite(tmp_path) == [
+        'iter_1.pth', 'iter_2.pth'
+    ]
     assert (tmp_path / 'last_checkpoint').read_text().endswith('iter_2.pth')
 
 
@@ -138,8 +142,9 @@ def test_non_finite_weights_are_never_saved(tmp_path):
             'checkpoint of iteration 3 is not written') in message
     assert f'the last checkpoint, {tmp_path / "iter_2.pth"}, is clean' in \
         message
-    assert saved_checkpoints_are_finite(tmp_path) == ['iter_1.pth',
-                                                      'iter_2.pth']
+    assert saved_checkpoints_are_finite(tmp_path) == [
+        'iter_1.pth', 'iter_2.pth'
+    ]
     assert (tmp_path / 'last_checkpoint').read_text().endswith('iter_2.pth')
 
 
@@ -152,8 +157,8 @@ def test_stop_before_any_checkpoint_says_so(tmp_path):
 
 
 def test_skip_drops_the_step(tmp_path):
-    runner = run(
-        tmp_path, dict(type='NonFiniteLossHook', action='skip', max_skips=1))
+    runner = run(tmp_path,
+                 dict(type='NonFiniteLossHook', action='skip', max_skips=1))
     runner.train()
     assert runner.iter == 4
     assert torch.isfinite(runner.model.linear.weight).all()

@@ -23,12 +23,18 @@ def direct_scores():
     from pycocoevalcap.rouge.rouge import Rouge
     from pycocoevalcap.tokenizer.ptbtokenizer import PTBTokenizer
     tok = PTBTokenizer()
-    gts = tok.tokenize({k: [{'caption': c} for c in v]
-                        for k, v in REFERENCES.items()})
+    gts = tok.tokenize({
+        k: [{
+            'caption': c
+        } for c in v]
+        for k, v in REFERENCES.items()
+    })
     res = tok.tokenize({k: [{'caption': v}] for k, v in PREDICTIONS.items()})
     bleu = Bleu(4).compute_score(gts, res)[0]
     return {
-        'BLEU-1': bleu[0], 'BLEU-2': bleu[1], 'BLEU-3': bleu[2],
+        'BLEU-1': bleu[0],
+        'BLEU-2': bleu[1],
+        'BLEU-3': bleu[2],
         'BLEU-4': bleu[3],
         'METEOR': Meteor().compute_score(gts, res)[0],
         'ROUGE-L': Rouge().compute_score(gts, res)[0],
@@ -45,8 +51,10 @@ def test_caption_metric_equals_pycocoevalcap(tmp_path):
     keys = list(PREDICTIONS)
     for part in (keys[:2], keys[2:]):
         metric.process({}, [
-            dict(video_id=k, pred_caption=PREDICTIONS[k],
-                 gt_captions=REFERENCES[k]) for k in part
+            dict(
+                video_id=k,
+                pred_caption=PREDICTIONS[k],
+                gt_captions=REFERENCES[k]) for k in part
         ])
     scores = metric.evaluate(size=3)
     expected = direct_scores()

@@ -15,8 +15,8 @@ def test_accuracy_by_group():
     predicted = {0: 1, 1: 0, 2: 3, 3: 2, 4: 4, 5: 5}
     results = [
         dict(
-            pred_score=np.eye(6)[predicted[label]],
-            gt_label=np.array([label])) for label in range(6)
+            pred_score=np.eye(6)[predicted[label]], gt_label=np.array([label]))
+        for label in range(6)
     ]
     assert accuracy_by_group(results) == dict(
         top1=pytest.approx(1 / 3),
@@ -38,7 +38,8 @@ def test_direction_accuracy_within_pairs():
     scores[4, [2, 3]] = 0.3, 0.2  # right
     # the appearance video (label 4) does not count
     assert direction_accuracy(scores, labels) == dict(
-        direction_circle=0.5, direction_bar=pytest.approx(2 / 3),
+        direction_circle=0.5,
+        direction_bar=pytest.approx(2 / 3),
         direction=0.6)
 
 

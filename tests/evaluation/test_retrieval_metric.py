@@ -64,10 +64,16 @@ def test_metric_from_reranked_scores():
     # v2t is not t2v.T: v0 ranks t2 first, its own t1 second.
     v2t = torch.tensor([[0.1, 0.5, 0.7], [0.0, 0.2, 0.3]])
     metric.process(None, [
-        dict(t2v_scores=t2v[:2], v2t_scores=v2t[0],
-             video_feat=torch.ones(2), text_feat=torch.ones(2, 2)),
-        dict(t2v_scores=t2v[2:], v2t_scores=v2t[1],
-             video_feat=torch.ones(2), text_feat=torch.ones(1, 2)),
+        dict(
+            t2v_scores=t2v[:2],
+            v2t_scores=v2t[0],
+            video_feat=torch.ones(2),
+            text_feat=torch.ones(2, 2)),
+        dict(
+            t2v_scores=t2v[2:],
+            v2t_scores=v2t[1],
+            video_feat=torch.ones(2),
+            text_feat=torch.ones(1, 2)),
     ])
     s = metric.evaluate(size=2)
     # t2v ranks: t0 -> 2, t1 -> 1, t2 -> 1; v2t ranks: v0 -> 2, v1 -> 1.
@@ -79,7 +85,9 @@ def test_metric_from_reranked_scores():
 
 def test_metric_refuses_tokens_that_were_not_reranked():
     from mmvidlm.evaluation import RetrievalMetric
-    sample = dict(video_feat=torch.ones(2), text_feat=torch.ones(1, 2),
-                  video_tokens=torch.ones(3, 2))
+    sample = dict(
+        video_feat=torch.ones(2),
+        text_feat=torch.ones(1, 2),
+        video_tokens=torch.ones(3, 2))
     with pytest.raises(RuntimeError, match='RetrievalTestLoop'):
         RetrievalMetric().process(None, [sample])

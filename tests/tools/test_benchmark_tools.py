@@ -11,10 +11,13 @@ import torch
 REPO = osp.join(osp.dirname(__file__), '..', '..')
 # The timing library lives with the tools that use it.
 sys.path.insert(0, osp.join(REPO, 'tools', 'analysis_tools'))
-from benchmark import (BenchmarkResult, TensorMemoryTracker,  # noqa: E402
-                       clip_shape, flop_utilisation, set_clip_shape)
+# isort: off
+from benchmark import BenchmarkResult, TensorMemoryTracker  # noqa: E402
+from benchmark import clip_shape, flop_utilisation  # noqa: E402
+from benchmark import set_clip_shape  # noqa: E402
 from e2e_throughput import pipeline_with_views  # noqa: E402
 from methods import load_methods  # noqa: E402
+# isort: on
 
 NAIVE_TINY = osp.join(REPO, 'configs', 'demo',
                       'naive_vit-tiny_synthetic-motion.py')
@@ -40,8 +43,8 @@ def test_result_line_and_clip_shape():
     assert result.latency_ms == 20.
     assert result.summary_line() == \
         'clips/s: 100.000  latency_ms: 20.00  peak_mem_mb: 5.0'
-    model = dict(backbone=dict(type='UniFormerV2', t_size=8,
-                               input_resolution=224))
+    model = dict(
+        backbone=dict(type='UniFormerV2', t_size=8, input_resolution=224))
     assert clip_shape(set_clip_shape(model, 16, 112)) == (16, 112)
     assert model['backbone']['t_size'] == 8  # the input is not changed
 
@@ -82,12 +85,10 @@ def test_flop_utilisation_is_never_above_100_percent():
 
 
 def test_synthetic_benchmark_writes_table_csv_plot(run_tool, tmp_path):
-    run_tool(
-        'analysis_tools/synthetic_benchmark.py',
-        '--methods', 'BitFit', '--seeds', '0', '--iters', '2',
-        '--pretrain-iters', '2', '--batch-size', '4', '--videos', '2', '1',
-        '--workers', '1', '--data-root', tmp_path / 'data', '--out-dir',
-        tmp_path)
+    run_tool('analysis_tools/synthetic_benchmark.py', '--methods', 'BitFit',
+             '--seeds', '0', '--iters', '2', '--pretrain-iters', '2',
+             '--batch-size', '4', '--videos', '2', '1', '--workers', '1',
+             '--data-root', tmp_path / 'data', '--out-dir', tmp_path)
     with open(tmp_path / 'synthetic_benchmark.csv') as f:
         rows = list(csv.DictReader(f))
     assert [r['method'] for r in rows] == ['naive', 'BitFit']
@@ -128,7 +129,9 @@ def test_benchmark_methods_come_from_the_method_index(monkeypatch):
             methods.MMACTION_PREFIX), method
     # A config outside the index (an encoder base) is refused.
     monkeypatch.setattr(methods, 'METHODS', (methods.Method(
-        'x', 'PEFT', 'configs/_base_/models/blip_encoders/bitfit_vit-b16.py',
+        'x',
+        'PEFT',
+        'configs/_base_/models/blip_encoders/bitfit_vit-b16.py',
         tiny={}), ))
     with pytest.raises(KeyError, match='no entry in the method index'):
         load_methods('synthetic')
@@ -137,8 +140,8 @@ def test_benchmark_methods_come_from_the_method_index(monkeypatch):
 def _model_index():
     import importlib.util
     spec = importlib.util.spec_from_file_location(
-        'model_index', osp.join(REPO, 'tools', 'analysis_tools',
-                                'model_index.py'))
+        'model_index',
+        osp.join(REPO, 'tools', 'analysis_tools', 'model_index.py'))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -154,10 +157,11 @@ def test_clip_length_scaling_fits_growth_per_frame(run_tool, tmp_path):
         line.split(' | ') for line in text.split('## Growth')[0].splitlines()
         if line.startswith('| naive') or line.startswith('| InTI')
     ]
-    assert [(row[0], row[1]) for row in per_length] == [
-        ('| naive ViT-B/16', '4'), ('| naive ViT-B/16', '8'),
-        ('| InTI-B (5, 9)', '4'), ('| InTI-B (5, 9)', '8')
-    ]
+    assert [(row[0], row[1])
+            for row in per_length] == [('| naive ViT-B/16', '4'),
+                                       ('| naive ViT-B/16', '8'),
+                                       ('| InTI-B (5, 9)', '4'),
+                                       ('| InTI-B (5, 9)', '8')]
     for row in per_length:  # latency, GFLOPs, tensors, forward RSS
         assert float(row[2]) > 0 and float(row[3]) > 0
         assert float(row[4]) > 0 and float(row[5].rstrip(' |')) >= 0
@@ -177,8 +181,8 @@ def test_views_set_in_the_test_pipeline():
     k400 = Config.fromfile(osp.join(REPO, 'configs', 'inti', 'vit-b_k400.py'))
     one = pipeline_with_views(k400, 1, 1)
     assert [t['type'] for t in one if 'Crop' in t['type']] == ['CenterCrop']
-    assert next(t for t in one if t['type'] == 'UniformSample')[
-        'num_clips'] == 1
+    assert next(t for t in one
+                if t['type'] == 'UniformSample')['num_clips'] == 1
     k400_views = pipeline_with_views(k400, 4, 3)
     assert {t['type']: t for t in k400_views}['ThreeCrop']['crop_size'] == 224
     # the demo's pipeline resizes to 32x32 and has no crop to replace
@@ -189,9 +193,8 @@ def test_views_set_in_the_test_pipeline():
 def test_e2e_throughput_times_data_and_model(run_tool, tmp_path):
     out = tmp_path / 'e2e.md'
     run_tool('analysis_tools/e2e_throughput.py', INTI_TINY, '--views', '2x1',
-             '--num-workers', '0', '1', '--num-videos', '2',
-             '--long-seconds', '1', '--work-dir', tmp_path / 'videos',
-             '--out', out)
+             '--num-workers', '0', '1', '--num-videos', '2', '--long-seconds',
+             '1', '--work-dir', tmp_path / 'videos', '--out', out)
     rows = [
         line.split(' | ') for line in out.read_text().splitlines()
         if line.startswith('| synthetic') or line.startswith('| long')
@@ -214,11 +217,12 @@ def test_synthetic_benchmark_keeps_the_configs_layer_settings(tmp_path):
         lr=1e-3, data_root=str(tmp_path), videos=(4, 4), batch_size=2)
     for name, expected in [
         ('Adapter', dict(bottleneck=8, placement='input', num_hidden=1)),
-        ('ST-Adapter', dict(adapter_channels=32, depthwise=False,
-                            kernel_size=(3, 3, 3))),
+        ('ST-Adapter',
+         dict(adapter_channels=32, depthwise=False, kernel_size=(3, 3, 3))),
     ]:
-        method, = [m for m in load_methods('synthetic', [name])
-                   if m.name == name]
+        method, = [
+            m for m in load_methods('synthetic', [name]) if m.name == name
+        ]
         cfg = build_config(method, 0, 1, args, str(tmp_path), None)
         layer_cfgs = cfg.model.backbone.layer_cfgs
         assert {k: layer_cfgs[k] for k in expected} == expected

@@ -14,7 +14,9 @@ def run(dataset, *args, check=True):
     result = subprocess.run([
         sys.executable, f'{REPO_ROOT}/tools/data/{dataset}/'
         'prepare_annotations.py', *map(str, args)
-    ], capture_output=True, text=True)
+    ],
+                            capture_output=True,
+                            text=True)
     if check:
         assert result.returncode == 0, result.stderr
         assert 'elapsed' in result.stdout  # MMEngine's progress bar
@@ -42,9 +44,10 @@ def msrvtt_info(videos):
         ])
 
 
-TRAIN_VAL = dict(video0=('train', ['a man sings ', 'a song']),
-                 video2=('validate', ['a cat']),
-                 video10=('train', ['a car']))
+TRAIN_VAL = dict(
+    video0=('train', ['a man sings ', 'a song']),
+    video2=('validate', ['a cat']),
+    video10=('train', ['a car']))
 TEST = dict(video9=('test', ['a dog']))
 
 
@@ -56,13 +59,14 @@ def write_jsfusion(folder):
 
 def check_msrvtt_outputs(out):
     assert load(out / 'caption_train.json') == [
-        dict(video='video0.mp4', video_id='video0',
-             captions=['a man sings', 'a song']),
+        dict(
+            video='video0.mp4',
+            video_id='video0',
+            captions=['a man sings', 'a song']),
         dict(video='video10.mp4', video_id='video10', captions=['a car'])
     ]
-    assert [e['video_id'] for e in load(out / 'caption_val.json')] == [
-        'video2'
-    ]
+    assert [e['video_id']
+            for e in load(out / 'caption_val.json')] == ['video2']
     assert load(out / 'caption_test.json')[0]['captions'] == ['a dog']
     assert load(out / 'retrieval_train_9k.json')[0]['captions'] == ['a car']
     assert load(out / 'retrieval_test_1k.json') == [
@@ -73,8 +77,8 @@ def check_msrvtt_outputs(out):
 def test_msrvtt_official(tmp_path):
     (tmp_path / 'train_val_videodatainfo.json').write_text(
         json.dumps(msrvtt_info(TRAIN_VAL)))
-    (tmp_path / 'test_videodatainfo.json').write_text(
-        json.dumps(msrvtt_info(TEST)))
+    (tmp_path /
+     'test_videodatainfo.json').write_text(json.dumps(msrvtt_info(TEST)))
     write_jsfusion(tmp_path)
     run('msrvtt', tmp_path, '--out-dir', tmp_path / 'out')
     check_msrvtt_outputs(tmp_path / 'out')
@@ -94,14 +98,19 @@ def test_msrvtt_clip4clip_packaging(tmp_path):
 def test_msrvtt_mmaction_video_text_json(tmp_path):
     # MMAction2's prepare_msrvtt.py: {video id or file name: [captions]}
     (tmp_path / 'train_9k.json').write_text(
-        json.dumps({'video10': ['a car ', 'a red car'], 'video0.mp4': ['x']}))
-    (tmp_path / 'test_JSFUSION.json').write_text(
-        json.dumps({'video9': ['a dog runs']}))
+        json.dumps({
+            'video10': ['a car ', 'a red car'],
+            'video0.mp4': ['x']
+        }))
+    (tmp_path /
+     'test_JSFUSION.json').write_text(json.dumps({'video9': ['a dog runs']}))
     result = run('msrvtt', tmp_path, '--out-dir', tmp_path / 'out')
     assert 'captioning annotations skipped' in result.stdout
     assert load(tmp_path / 'out' / 'retrieval_train_9k.json') == [
-        dict(video='video10.mp4', video_id='video10',
-             captions=['a car', 'a red car']),
+        dict(
+            video='video10.mp4',
+            video_id='video10',
+            captions=['a car', 'a red car']),
         dict(video='video0.mp4', video_id='video0', captions=['x'])
     ]
     assert load(tmp_path / 'out' / 'retrieval_test_1k.json') == [
@@ -127,15 +136,17 @@ def test_msrvtt_empty_split_fails(tmp_path):
 
 
 def msvd_mapping(folder):
-    (folder / 'map.txt').write_text(
-        'abc_1_5 vid1\nqrs_3_4 vid1201\nxyz_2_9 vid1301\n')
+    (folder /
+     'map.txt').write_text('abc_1_5 vid1\nqrs_3_4 vid1201\nxyz_2_9 vid1301\n')
     return folder / 'map.txt'
 
 
 def check_msvd_outputs(out):
     assert load(out / 'caption_train.json') == [
-        dict(video='abc_1_5.avi', video_id='vid1',
-             captions=['a man cooks', 'someone cooks'])
+        dict(
+            video='abc_1_5.avi',
+            video_id='vid1',
+            captions=['a man cooks', 'someone cooks'])
     ]
     assert load(out / 'caption_val.json')[0]['captions'] == ['a boat']
     assert load(out / 'caption_test.json')[0]['video_id'] == 'vid1301'
@@ -150,8 +161,10 @@ def test_msvd_descriptions_txt(tmp_path):
     check_msvd_outputs(tmp_path)
 
 
-MSVD_COLUMNS = ['VideoID', 'Start', 'End', 'WorkerID', 'Source',
-                'AnnotationTime', 'Language', 'Description']
+MSVD_COLUMNS = [
+    'VideoID', 'Start', 'End', 'WorkerID', 'Source', 'AnnotationTime',
+    'Language', 'Description'
+]
 
 
 def write_msvd_csv(path, rows):
@@ -159,8 +172,8 @@ def write_msvd_csv(path, rows):
         writer = csv.writer(f)
         writer.writerow(MSVD_COLUMNS)
         for video, start, end, language, text in rows:
-            writer.writerow([video, start, end, 7, 'clean', 20, language,
-                             text])
+            writer.writerow(
+                [video, start, end, 7, 'clean', 20, language, text])
 
 
 def test_msvd_official_csv(tmp_path):
@@ -190,13 +203,17 @@ def test_msvd_mismatched_files_fail(tmp_path):
 
 def test_vatex(tmp_path):
     for name in ('vatex_training_v1.0.json', 'vatex_validation_v1.0.json'):
-        (tmp_path / name).write_text(json.dumps([
-            dict(videoID='a_000001_000011', enCap=['x ', 'y'], chCap=['z'])
-        ]))
+        (tmp_path / name).write_text(
+            json.dumps([
+                dict(
+                    videoID='a_000001_000011', enCap=['x ', 'y'], chCap=['z'])
+            ]))
     run('vatex', tmp_path, '--out-dir', tmp_path / 'out')
     assert load(tmp_path / 'out' / 'caption_val.json') == [
-        dict(video='a_000001_000011.mp4', video_id='a_000001_000011',
-             captions=['x', 'y'])
+        dict(
+            video='a_000001_000011.mp4',
+            video_id='a_000001_000011',
+            captions=['x', 'y'])
     ]
     (tmp_path / 'videos').mkdir()
     message = fails('vatex', tmp_path, '--video-dir', tmp_path / 'videos',
@@ -207,7 +224,8 @@ def test_vatex(tmp_path):
 
 @pytest.mark.parametrize('row, ok', [
     ('0001_Movie_00.00.51.926-00.00.54.129\t1\t2\t3\t4\tSOMEONE runs.\n',
-     True), ('\n', False)])
+     True), ('\n', False)
+])
 def test_lsmdc(tmp_path, row, ok):
     for name in ('LSMDC16_annos_training.csv',
                  'LSMDC16_challenge_1000_publictect.csv'):
@@ -217,27 +235,38 @@ def test_lsmdc(tmp_path, row, ok):
         return
     run('lsmdc', tmp_path, '--out-dir', tmp_path)
     assert load(tmp_path / 'retrieval_test.json') == [
-        dict(video='0001_Movie/0001_Movie_00.00.51.926-00.00.54.129.avi',
-             video_id='0001_Movie_00.00.51.926-00.00.54.129',
-             captions=['SOMEONE runs.'])
+        dict(
+            video='0001_Movie/0001_Movie_00.00.51.926-00.00.54.129.avi',
+            video_id='0001_Movie_00.00.51.926-00.00.54.129',
+            captions=['SOMEONE runs.'])
     ]
 
 
 def official_qa(video_id, qid, question, answer):
-    return dict(video_id=video_id, id=qid, question=question, answer=answer,
-                category_id=0)
+    return dict(
+        video_id=video_id,
+        id=qid,
+        question=question,
+        answer=answer,
+        category_id=0)
 
 
 def test_msrvtt_qa(tmp_path):
     splits = dict(
-        train=[official_qa(0, 0, 'what is it', 'dog'),
-               official_qa(0, 1, 'who sings', 'man'),
-               official_qa(1, 2, 'what runs', 'dog'),
-               official_qa(1, 3, 'what color', 'red')],
-        val=[official_qa(6513, 4, 'what is it', 'cat'),
-             official_qa(6513, 5, 'what is it', 'man')],
-        test=[official_qa(7010, 6, 'who is it', 'man'),
-              official_qa(7011, 7, 'what is it', 'cat')])
+        train=[
+            official_qa(0, 0, 'what is it', 'dog'),
+            official_qa(0, 1, 'who sings', 'man'),
+            official_qa(1, 2, 'what runs', 'dog'),
+            official_qa(1, 3, 'what color', 'red')
+        ],
+        val=[
+            official_qa(6513, 4, 'what is it', 'cat'),
+            official_qa(6513, 5, 'what is it', 'man')
+        ],
+        test=[
+            official_qa(7010, 6, 'who is it', 'man'),
+            official_qa(7011, 7, 'what is it', 'cat')
+        ])
     for split, entries in splits.items():
         (tmp_path / f'{split}_qa.json').write_text(json.dumps(entries))
     out = tmp_path / 'out'
@@ -245,37 +274,50 @@ def test_msrvtt_qa(tmp_path):
         sys.executable,
         f'{REPO_ROOT}/tools/data/msrvtt/prepare_qa_annotations.py', tmp_path,
         '--out-dir', out, '--num-answers', '2'
-    ], check=True, capture_output=True)
+    ],
+                   check=True,
+                   capture_output=True)
     # most frequent first, ties in order of appearance ('man' before 'red')
     assert load(out / 'answer_list.json') == ['dog', 'man']
     assert [e['question_id'] for e in load(out / 'qa_train.json')] == [0, 1, 2]
     assert load(out / 'qa_val.json') == [
-        dict(video='video6513.mp4', video_id='video6513', question_id=5,
-             question='what is it', answer='man')]
-    assert [e['question_id'] for e in load(out / 'qa_trainval.json')
-            ] == [0, 1, 2, 5]
+        dict(
+            video='video6513.mp4',
+            video_id='video6513',
+            question_id=5,
+            question='what is it',
+            answer='man')
+    ]
+    assert [e['question_id']
+            for e in load(out / 'qa_trainval.json')] == [0, 1, 2, 5]
     assert [e['question_id'] for e in load(out / 'qa_test.json')] == [6]
 
     subprocess.run([
         sys.executable,
         f'{REPO_ROOT}/tools/data/msrvtt/prepare_qa_annotations.py', tmp_path,
         '--out-dir', out, '--num-answers', '2', '--keep-all-test'
-    ], check=True, capture_output=True)
+    ],
+                   check=True,
+                   capture_output=True)
     assert [e['question_id'] for e in load(out / 'qa_test.json')] == [6, 7]
 
 
 def test_msrvtt_qa_bad_input(tmp_path):
     tool = f'{REPO_ROOT}/tools/data/msrvtt/prepare_qa_annotations.py'
     proc = subprocess.run([sys.executable, tool, tmp_path],
-                          capture_output=True, text=True)
+                          capture_output=True,
+                          text=True)
     assert proc.returncode != 0 and 'train_qa.json not found' in proc.stderr
     (tmp_path / 'train_qa.json').write_text(
-        json.dumps([official_qa(0, 0, 'what', 'dog'), dict(id=1)]))
+        json.dumps([official_qa(0, 0, 'what', 'dog'),
+                    dict(id=1)]))
     proc = subprocess.run([sys.executable, tool, tmp_path],
-                          capture_output=True, text=True)
+                          capture_output=True,
+                          text=True)
     assert 'train_qa.json: entry 1 lacks video_id, question, answer' \
         in proc.stderr
     (tmp_path / 'train_qa.json').write_text('[{"id": 0,\n oops}]')
     proc = subprocess.run([sys.executable, tool, tmp_path],
-                          capture_output=True, text=True)
+                          capture_output=True,
+                          text=True)
     assert 'train_qa.json: line 2: invalid JSON' in proc.stderr

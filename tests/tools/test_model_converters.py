@@ -18,18 +18,18 @@ _spec.loader.exec_module(blip2mmvidlm)
 
 transformers = pytest.importorskip('transformers')
 
-TINY = dict(hidden_size=64,
-            intermediate_size=256,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            image_size=32,
-            patch_size=8)
-VIT = dict(arch=dict(embed_dims=64,
-                     num_layers=2,
-                     num_heads=4,
-                     feedforward_channels=256),
-           img_size=32,
-           patch_size=8)
+TINY = dict(
+    hidden_size=64,
+    intermediate_size=256,
+    num_hidden_layers=2,
+    num_attention_heads=4,
+    image_size=32,
+    patch_size=8)
+VIT = dict(
+    arch=dict(
+        embed_dims=64, num_layers=2, num_heads=4, feedforward_channels=256),
+    img_size=32,
+    patch_size=8)
 
 
 def test_clip2mmvidlm(tmp_path, run_tool):
@@ -54,13 +54,15 @@ def test_blip2mmvidlm(tmp_path, capsys):
     of imports."""
     torch.manual_seed(0)
     hf = transformers.BlipForConditionalGeneration(
-        transformers.BlipConfig(vision_config=TINY,
-                                text_config=dict(vocab_size=100,
-                                                 hidden_size=64,
-                                                 encoder_hidden_size=64,
-                                                 intermediate_size=128,
-                                                 num_hidden_layers=1,
-                                                 num_attention_heads=4)))
+        transformers.BlipConfig(
+            vision_config=TINY,
+            text_config=dict(
+                vocab_size=100,
+                hidden_size=64,
+                encoder_hidden_size=64,
+                intermediate_size=128,
+                num_hidden_layers=1,
+                num_attention_heads=4)))
     src, dst = tmp_path / 'hf_blip.bin', tmp_path / 'blip.pth'
     torch.save(hf.state_dict(), src)
     blip2mmvidlm.main([str(src), str(dst)])

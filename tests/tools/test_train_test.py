@@ -81,8 +81,7 @@ def test_run_demo_pins_one_thread(tmp_path):
     proc = subprocess.run(
         ['bash', 'tools/run_demo.sh', DEMO_CONFIG,
          str(work_dir)],
-        env=dict(
-            os.environ, PYTHON=str(fake_python), OMP_NUM_THREADS='2'),
+        env=dict(os.environ, PYTHON=str(fake_python), OMP_NUM_THREADS='2'),
         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
         capture_output=True,
         text=True)

@@ -14,8 +14,8 @@ import torch
 from mmvidlm.datasets.synthetic import CLASS_NAMES
 
 DEMO_CONFIG = 'configs/demo/naive_vit-tiny_synthetic-motion.py'
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
+REPO_ROOT = os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def run_python(*args):
@@ -88,8 +88,13 @@ def test_slurm_scripts_random_master_port(tmp_path, run_tool):
     ports = set()
     for _ in range(3):
         out = run_tool(
-            'slurm_test.sh', 'part', 'job', DEMO_CONFIG, 'ckpt.pth',
-            '--show', env=dict(PATH=path)).stdout
+            'slurm_test.sh',
+            'part',
+            'job',
+            DEMO_CONFIG,
+            'ckpt.pth',
+            '--show',
+            env=dict(PATH=path)).stdout
         line = [x for x in out.splitlines() if x.startswith('PORT=')][0]
         port = int(line.split()[0][5:])
         assert 12000 <= port < 32000
@@ -97,8 +102,12 @@ def test_slurm_scripts_random_master_port(tmp_path, run_tool):
             in line
         ports.add(port)
     assert len(ports) > 1  # random: 3 draws of 20000 ports
-    out = run_tool('slurm_train.sh', 'part', 'job', DEMO_CONFIG,
-                   env=dict(PATH=path, MASTER_PORT='23456')).stdout
+    out = run_tool(
+        'slurm_train.sh',
+        'part',
+        'job',
+        DEMO_CONFIG,
+        env=dict(PATH=path, MASTER_PORT='23456')).stdout
     assert 'PORT=23456' in out and 'train.py' in out
 
 
@@ -123,8 +132,8 @@ def test_analyze_logs_on_a_two_iteration_training(tmp_path, run_tool,
     out = run_tool('analysis_tools/analyze_logs.py', 'cal_train_time',
                    log).stdout
     assert 'average iter time:' in out
-    bad = run_python('tools/analysis_tools/analyze_logs.py', 'plot_curve',
-                     log, '--keys', 'no_such_key')
+    bad = run_python('tools/analysis_tools/analyze_logs.py', 'plot_curve', log,
+                     '--keys', 'no_such_key')
     assert bad.returncode != 0 and "has no 'no_such_key'" in bad.stderr
 
 
@@ -142,8 +151,8 @@ def test_mmaction2_tools_on_mmvidlm_configs(tmp_path, run_tool, checkpoint,
     # MMAction2's test.py: default_scope='mmvidlm' imports mmvidlm.registry,
     # hence mmvidlm and its fixes, before the runner builds MMAction2's parts
     proc = run_python(
-        os.path.join(tools, 'test.py'), DEMO_CONFIG, checkpoint,
-        '--work-dir', tmp_path / 'work', '--cfg-options', *synthetic_options)
+        os.path.join(tools, 'test.py'), DEMO_CONFIG, checkpoint, '--work-dir',
+        tmp_path / 'work', '--cfg-options', *synthetic_options)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'acc/top1: 0.1667' in proc.stdout + proc.stderr  # all class 4
     # tools that import MMAction2's models first go through the wrapper

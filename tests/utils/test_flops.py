@@ -43,8 +43,9 @@ def test_tiny_vit_matches_the_hand_count():
     model = VideoViT(arch='tiny', img_size=32, patch_size=8, num_frames=8)
     N, C, F_ = 1 + 16, 64, 256
     patch = 16 * (3 * 8 * 8) * C
-    assert count_macs(model, torch.randn(1, 3, 8, 32, 32)) == vit_macs(
-        8, N, C, F_, 4, patch)
+    assert count_macs(model,
+                      torch.randn(1, 3, 8, 32,
+                                  32)) == vit_macs(8, N, C, F_, 4, patch)
     # On the meta device the count is the same.
     meta = model.to('meta')
     assert count_macs(meta, torch.empty(1, 3, 8, 32, 32,
@@ -54,7 +55,10 @@ def test_tiny_vit_matches_the_hand_count():
 
 def test_inti_counts_fewer_frames_after_each_insertion():
     model = InTIViT(
-        arch='tiny', img_size=32, patch_size=8, num_frames=8,
+        arch='tiny',
+        img_size=32,
+        patch_size=8,
+        num_frames=8,
         inti_layers=(1, 3)).to('meta')
     N, C, F_ = 1 + 16, 64, 256
     backbone = vit_macs(8, N, C, F_, 4, 16 * 192 * C, [8, 4, 4, 2])
@@ -74,7 +78,7 @@ def test_vit_b_reproduces_the_paper():
 
 def test_get_flops_tool(run_tool):
     out = run_tool('analysis_tools/get_flops.py',
-                   'configs/demo/inti_vit-tiny_synthetic-motion.py',
-                   '--shape', 4, 32, 32).stdout
+                   'configs/demo/inti_vit-tiny_synthetic-motion.py', '--shape',
+                   4, 32, 32).stdout
     last = out.strip().splitlines()[-1]
     assert re.fullmatch(r'GFLOPs: \d+\.\d+  Params: \d+\.\d+M', last), last

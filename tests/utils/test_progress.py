@@ -51,7 +51,6 @@ def test_itm_reranking_progress_and_result(capsys, monkeypatch):
         'and 5 of 5 videos' in out
     assert '15/15' in out and 'ETA' in out
     # the chunks add up to the scores of one call
-    torch.testing.assert_close(
-        torch.cat([s.t2v_scores for s in samples]), t2v)
+    torch.testing.assert_close(torch.cat([s.t2v_scores for s in samples]), t2v)
     torch.testing.assert_close(
         torch.stack([s.v2t_scores for s in samples]), v2t)

@@ -37,7 +37,9 @@ def test_cpu_distributed_untouched_cases(no_gpu, monkeypatch):
 
 def test_cpu_distributed_starts_gloo(no_gpu, monkeypatch, free_port):
     for var, value in dict(
-            RANK='0', WORLD_SIZE='1', MASTER_ADDR='127.0.0.1',
+            RANK='0',
+            WORLD_SIZE='1',
+            MASTER_ADDR='127.0.0.1',
             MASTER_PORT=str(free_port)).items():
         monkeypatch.setenv(var, value)
     cfg = Config(dict())

@@ -36,8 +36,9 @@ def curve(records: List[dict], key: str, path: str):
     """(x, y, x label) of ``key`` in one log."""
     points = [r for r in records if key in r]
     if not points:
-        keys = sorted({k for r in records for k in r} -
-                      {'epoch', 'iter', 'step'})
+        keys = sorted({k
+                       for r in records
+                       for k in r} - {'epoch', 'iter', 'step'})
         raise KeyError(f'{path} has no {key!r}; it has {keys}.')
     train = all('iter' in r for r in points)
     xs = np.array([r['iter'] if train else r['step'] for r in points])
@@ -126,8 +127,7 @@ def parse_args():
     plot.add_argument('--title', help='title of the figure')
     plot.add_argument('--legend', nargs='+', help='legend of each line')
     plot.add_argument('--backend', help='matplotlib backend')
-    plot.add_argument(
-        '--style', default='default', help='matplotlib style')
+    plot.add_argument('--style', default='default', help='matplotlib style')
     plot.add_argument('--out', help='image file (.png); none: show')
     timing = subparsers.add_parser(
         'cal_train_time', help='average time per training iteration')
@@ -142,8 +142,9 @@ def parse_args():
 def main():
     args = parse_args()
     logs = load_json_logs(args.json_logs)
-    dict(plot_curve=plot_curve, cal_train_time=cal_train_time)[args.task](
-        logs, args)
+    dict(
+        plot_curve=plot_curve, cal_train_time=cal_train_time)[args.task](logs,
+                                                                         args)
 
 
 if __name__ == '__main__':

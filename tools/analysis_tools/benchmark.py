@@ -155,8 +155,7 @@ def set_clip_shape(model_cfg: dict,
     return model_cfg
 
 
-def build_benchmark_model(model_cfg: dict,
-                          part: str = 'model') -> nn.Module:
+def build_benchmark_model(model_cfg: dict, part: str = 'model') -> nn.Module:
     """Build a model (or only its video encoder) through the registry.
 
     Args:
@@ -287,15 +286,16 @@ class ModelBenchmark:
             self.optim_wrapper = self._build_optim_wrapper(optim_wrapper_cfg)
 
     def _build_optim_wrapper(self, cfg: Optional[dict]):
-        cfg = copy.deepcopy(
-            cfg or dict(optimizer=dict(type='AdamW', lr=1e-4)))
+        cfg = copy.deepcopy(cfg or dict(optimizer=dict(type='AdamW', lr=1e-4)))
         cfg = ConfigDict(cfg)
         if self.amp_dtype is not None and self.device.type == 'cuda':
             # MMEngine's mixed precision (autocast + loss scaling) is CUDA
             # only; on CPU ``_autocast`` wraps the forward instead.
             cfg.type = 'AmpOptimWrapper'
-            cfg.dtype = {torch.float16: 'float16',
-                         torch.bfloat16: 'bfloat16'}[self.amp_dtype]
+            cfg.dtype = {
+                torch.float16: 'float16',
+                torch.bfloat16: 'bfloat16'
+            }[self.amp_dtype]
         return build_optim_wrapper(self.model, cfg)
 
     def _autocast(self):
@@ -309,8 +309,7 @@ class ModelBenchmark:
             # BaseModel.train_step, minus the data preprocessor.
             with self.optim_wrapper.optim_context(self.model), \
                     self._autocast():
-                losses = self.model(
-                    self.clips, self.data_samples, mode='loss')
+                losses = self.model(self.clips, self.data_samples, mode='loss')
             loss, _ = self.model.parse_losses(losses)
             self.optim_wrapper.update_params(loss)
             return
@@ -392,8 +391,8 @@ def run_interleaved(benches: Sequence[ModelBenchmark],
     for r in range(rounds):
         for bench, result in zip(benches, results):
             result.latencies_ms += bench.time(iters_per_round)
-        log(f'round {r + 1}/{rounds}: ' + ', '.join(
-            f'{res.latency_ms:.0f} ms' for res in results))
+        log(f'round {r + 1}/{rounds}: ' + ', '.join(f'{res.latency_ms:.0f} ms'
+                                                    for res in results))
     return results
 
 
@@ -456,8 +455,9 @@ def machine_info(device: str = 'cpu') -> dict:
     cpu = platform.processor() or platform.machine()
     try:
         with open('/proc/cpuinfo') as f:
-            cpu = next(line.split(':', 1)[1].strip() for line in f
-                       if line.startswith('model name'))
+            cpu = next(
+                line.split(':', 1)[1].strip() for line in f
+                if line.startswith('model name'))
     except (OSError, StopIteration):
         pass
     info = dict(

@@ -68,8 +68,7 @@ def parse_args():
         nargs='+',
         default=[8, 16, 32, 64],
         help='clip lengths')
-    parser.add_argument(
-        '--img-size', type=int, default=224, help='frame size')
+    parser.add_argument('--img-size', type=int, default=224, help='frame size')
     parser.add_argument(
         '--device', choices=['cpu', 'cuda'], default='cpu', help='device')
     parser.add_argument(
@@ -104,8 +103,7 @@ def parse_args():
     return args
 
 
-def build_encoder(method: Method, frames: int,
-                  size: int) -> torch.nn.Module:
+def build_encoder(method: Method, frames: int, size: int) -> torch.nn.Module:
     """The method's video encoder for ``frames`` × ``size``², random but
     reproducible weights."""
     model_cfg = set_clip_shape(
@@ -150,8 +148,11 @@ class ForwardRSS:
 def measure(args, methods: List[Method], batch_size: int,
             amp: str) -> Dict[Tuple[str, int], dict]:
     """Every (method, frames): GFLOPs, peak memory and latencies."""
-    cells = {(m.name, t): dict(latencies_ms=[])
-             for t in args.frames for m in methods}
+    cells = {
+        (m.name, t): dict(latencies_ms=[])
+        for t in args.frames
+        for m in methods
+    }
     rss = args.device == 'cpu' and not args.no_rss
 
     def bench(method, frames):
@@ -211,7 +212,8 @@ def render(cells, methods, args, info, batch_size, amp, load_before,
     metrics = [m for m in METRICS if all(m[0] in c for c in cells.values())]
     device = info.get('gpu', f'{info["cpu"]}, {info["cores"]} cores')
     lines = [
-        f'# Cost against clip length ({args.device})', '',
+        f'# Cost against clip length ({args.device})',
+        '',
         '- date: ' + datetime.datetime.now(
             datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
         f'- device: {device} (torch threads: {info["torch_threads"]}), '
@@ -226,8 +228,8 @@ def render(cells, methods, args, info, batch_size, amp, load_before,
         f'{"/".join(f"{x:.2f}" for x in load_after)}',
         '- peak tensors: peak live tensor memory of one forward pass '
         '(parameters and input included' +
-        ('; `torch.cuda.max_memory_allocated`)' if args.device == 'cuda'
-         else ', dispatch-mode tracker of `benchmark.py`)'),
+        ('; `torch.cuda.max_memory_allocated`)' if args.device == 'cuda' else
+         ', dispatch-mode tracker of `benchmark.py`)'),
     ]
     if any(m[0] == 'rss_mb' for m in metrics):
         lines.append('- forward RSS: peak resident set (`VmHWM`, reset '
@@ -243,18 +245,22 @@ def render(cells, methods, args, info, batch_size, amp, load_before,
     for method in methods:
         for t in args.frames:
             cell = cells[method.name, t]
-            lines.append(f'| {method.name} | {t} | ' + ' | '.join(
-                f'{cell[key]:{fmt}}' for key, _, _, fmt in metrics) + ' |')
+            lines.append(f'| {method.name} | {t} | ' +
+                         ' | '.join(f'{cell[key]:{fmt}}'
+                                    for key, _, _, fmt in metrics) + ' |')
     lines += [
         '', '## Growth per added frame (least-squares slope)', '',
-        '| method | ' + ' | '.join(
-            f'{title} ({unit}/frame) | {title} slope / naive'
-            for _, title, unit, _ in metrics) + ' |',
+        '| method | ' +
+        ' | '.join(f'{title} ({unit}/frame) | {title} slope / naive'
+                   for _, title, unit, _ in metrics) + ' |',
         '|' + '---|' * (2 * len(metrics) + 1)
     ]
-    slopes = {(m.name, key): slope(
-        args.frames, [cells[m.name, t][key] for t in args.frames])
-              for m in methods for key, *_ in metrics}
+    slopes = {
+        (m.name, key):
+        slope(args.frames, [cells[m.name, t][key] for t in args.frames])
+        for m in methods
+        for key, *_ in metrics
+    }
     naive = methods[0].name if 'naive' in methods[0].name else None
     for method in methods:
         row = []
@@ -282,7 +288,8 @@ def plot(cells, methods, args, path) -> None:
         for method in methods:
             ax.plot(
                 args.frames, [cells[method.name, t][key] for t in args.frames],
-                marker='o', label=method.name)
+                marker='o',
+                label=method.name)
         ax.set_xscale('log', base=2)
         ax.set_xticks(args.frames, [str(t) for t in args.frames])
         ax.set_xlabel('frames per clip')

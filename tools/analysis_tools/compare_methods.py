@@ -36,8 +36,7 @@ TARGETS = (
     ('InTI-B (5, 9)', 'naive ViT-B/16', 'latency', 0.72, 'cpu'),
     ('TokenMix ViT-B/16', 'plain BLIP ViT-B/16', 'latency', 1.05, 'cpu'),
     ('InTI-B (5, 9)', 'naive ViT-B/16', 'throughput', 1.45, 'cuda'),
-    ('InTI-B (5, 9)', 'MMAction2 UniFormerV2-B/16', 'throughput', 1.5,
-     'cuda'),
+    ('InTI-B (5, 9)', 'MMAction2 UniFormerV2-B/16', 'throughput', 1.5, 'cuda'),
 )
 
 
@@ -48,8 +47,7 @@ def parse_args():
         '--device', choices=['cpu', 'cuda'], default='cpu', help='device')
     parser.add_argument(
         '--frames', type=int, default=16, help='frames per clip')
-    parser.add_argument(
-        '--img-size', type=int, default=224, help='frame size')
+    parser.add_argument('--img-size', type=int, default=224, help='frame size')
     parser.add_argument(
         '--batch-size',
         type=int,
@@ -138,8 +136,8 @@ def main():
     print(f'written to {out}')
 
 
-def render(rows, missing, info, args, batch_size, amp, load_before,
-           load_after, peak_tflops) -> str:
+def render(rows, missing, info, args, batch_size, amp, load_before, load_after,
+           peak_tflops) -> str:
     by_name = {row['method'].name: row['result'] for row in rows}
     naive = by_name.get(load_methods('speed')[0].name)
     device = info.get('gpu', f'{info["cpu"]}, {info["cores"]} cores')
@@ -159,8 +157,7 @@ def render(rows, missing, info, args, batch_size, amp, load_before,
         f'{"/".join(f"{x:.2f}" for x in load_after)}',
         f'- dense matmul throughput ({amp if amp != "none" else "fp32"}, '
         f'median of the same interleaved rounds as the models): '
-        f'{peak_tflops:.3f} TFLOP/s',
-        '- peak memory: ' +
+        f'{peak_tflops:.3f} TFLOP/s', '- peak memory: ' +
         ('`torch.cuda.max_memory_allocated`' if args.device == 'cuda' else
          'peak live tensor memory of one iteration (parameters included; '
          'see `tools/analysis_tools/benchmark.py`)'),
@@ -194,8 +191,7 @@ def render(rows, missing, info, args, batch_size, amp, load_before,
         'dense matmul throughput measured in the same rounds; "n/a (> '
         'peak)" where that exceeds 100 %: the reference matmul was slower '
         'than the model\'s own products in those rounds (a load change, '
-        'or a matrix size below the device\'s best).', '', '## Targets',
-        ''
+        'or a matrix size below the device\'s best).', '', '## Targets', ''
     ]
     for name, ref, metric, bound, device in TARGETS:
         if name not in by_name or ref not in by_name or device != args.device:

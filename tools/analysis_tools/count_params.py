@@ -35,9 +35,10 @@ def build_frozen_model(cfg: Config) -> nn.Module:
     if 'type' in cfg.model:
         return MODELS.build(cfg.model)
     # an encoder config
-    return nn.ModuleDict(
-        {name: MODELS.build(part)
-         for name, part in cfg.model.items()})
+    return nn.ModuleDict({
+        name: MODELS.build(part)
+        for name, part in cfg.model.items()
+    })
 
 
 def main():

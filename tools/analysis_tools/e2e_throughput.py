@@ -122,8 +122,7 @@ def write_long_video(path: str, seconds: float) -> None:
     texture = rng.randint(0, 256, (h * 2, w * 2, 3), dtype=np.uint8)
     texture = cv2.GaussianBlur(texture, (9, 9), 3)
     writer = cv2.VideoWriter(path + '.tmp.mp4',
-                             cv2.VideoWriter_fourcc(*'mp4v'), LONG_FPS,
-                             (w, h))
+                             cv2.VideoWriter_fourcc(*'mp4v'), LONG_FPS, (w, h))
     if not writer.isOpened():
         raise RuntimeError('OpenCV cannot write MPEG-4 (mp4v) videos here.')
     for i in range(int(seconds * LONG_FPS)):
@@ -255,16 +254,14 @@ def render(rows, args, info, load_before, load_after) -> str:
         for i, a in enumerate(sys.argv))
     lines = [
         f'# End-to-end test throughput ({args.device})', '',
-        f'- command: `{command}`',
-        '- date: ' + datetime.datetime.now(
+        f'- command: `{command}`', '- date: ' + datetime.datetime.now(
             datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
         f'- device: {device} (torch threads: {info["torch_threads"]}), '
-        f'torch {info["torch"]}',
-        f'- load average (1/5/15 min) before: '
+        f'torch {info["torch"]}', f'- load average (1/5/15 min) before: '
         f'{"/".join(f"{x:.2f}" for x in load_before)}, after: '
         f'{"/".join(f"{x:.2f}" for x in load_after)}',
-        f'- config: `{osp.relpath(osp.abspath(args.config), REPO)}`'
-        + (f' with `{args.cfg_options}`' if args.cfg_options else '') +
+        f'- config: `{osp.relpath(osp.abspath(args.config), REPO)}`' +
+        (f' with `{args.cfg_options}`' if args.cfg_options else '') +
         ', random weights; one video per batch; test pipeline of the '
         'config with the views set (sampler `num_clips`, `CenterCrop` or '
         '`ThreeCrop`)',

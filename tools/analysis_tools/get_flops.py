@@ -25,10 +25,11 @@ def parse_args():
         metavar=('T', 'H', 'W'),
         help='input frames and size; defaults to the backbone\'s '
         'num_frames and img_size')
-    parser.add_argument('--cfg-options',
-                        nargs='+',
-                        action=DictAction,
-                        help='override settings of the config, key=value')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, key=value')
     return parser.parse_args()
 
 
@@ -57,8 +58,8 @@ def count(cfg: Config, shape=None) -> tuple:
     # (batch, C, T, H, W), and their 'tensor' mode runs the video encoder.
     views = (1, ) if hasattr(model, 'extract_feat') else ()
     inputs = torch.empty(1, *views, 3, T, H, W, device='meta')
-    return (T, H, W), count_macs(model, inputs,
-                                 mode='tensor'), count_params(model)
+    return (T, H, W), count_macs(
+        model, inputs, mode='tensor'), count_params(model)
 
 
 def main():

@@ -73,7 +73,8 @@ METHODS = (
         'recognition/uniformerv2/uniformerv2-base-p16-res224_clip_'
         '8xb32-u8_kinetics400-rgb.py', 'MMAction2 UniFormerV2-B/16', None),
     *(Method(
-        name, 'compressive',
+        name,
+        'compressive',
         f'configs/compressive/{prefix}_vit-b_uniformerv2_k400.py',
         tiny=TINY_INTI)
       for name, prefix in (('LinearPooling', 'linearpooling'),
@@ -81,20 +82,30 @@ METHODS = (
                            ('STA', 'sta'))),
     Method('token mixing (partial FT)', 'token mixing',
            'configs/tokenmix/blip-b_msrvtt-caption.py', 'TokenMix ViT-B/16'),
-    Method('token mixing (full FT)', 'token mixing',
-           'configs/tokenmix/blip-b_msrvtt-caption.py',
-           tiny=dict(trainable=None)),
+    Method(
+        'token mixing (full FT)',
+        'token mixing',
+        'configs/tokenmix/blip-b_msrvtt-caption.py',
+        tiny=dict(trainable=None)),
     Method('last layer (partial FT, no mixing)', 'PEFT',
-           'configs/peft/plain_blip-b_msrvtt-caption.py', 'plain BLIP ViT-B/16'),
-    Method('ViViT (full FT)', 'PEFT', 'configs/peft/vivit_blip-b_msrvtt-caption.py'),
-    Method('temporal FT', 'PEFT', 'configs/peft/temporal-ft_blip-b_msrvtt-caption.py'),
+           'configs/peft/plain_blip-b_msrvtt-caption.py',
+           'plain BLIP ViT-B/16'),
+    Method('ViViT (full FT)', 'PEFT',
+           'configs/peft/vivit_blip-b_msrvtt-caption.py'),
+    Method('temporal FT', 'PEFT',
+           'configs/peft/temporal-ft_blip-b_msrvtt-caption.py'),
     Method('dual-channel attention', 'PEFT',
            'configs/peft/dual-attention_blip-b_msrvtt-caption.py'),
     # bottlenecks at the ViT-B ratios (96 / 768, 384 / 768) of 64 channels
-    Method('Adapter', 'PEFT', 'configs/peft/adapter_blip-b_msrvtt-caption.py',
-           tiny=dict(layer_cfgs=dict(bottleneck=8))),
     Method(
-        'ST-Adapter', 'PEFT', 'configs/peft/st-adapter_blip-b_msrvtt-caption.py',
+        'Adapter',
+        'PEFT',
+        'configs/peft/adapter_blip-b_msrvtt-caption.py',
+        tiny=dict(layer_cfgs=dict(bottleneck=8))),
+    Method(
+        'ST-Adapter',
+        'PEFT',
+        'configs/peft/st-adapter_blip-b_msrvtt-caption.py',
         tiny=dict(layer_cfgs=dict(adapter_channels=32))),
     Method('BitFit', 'PEFT', 'configs/peft/bitfit_blip-b_msrvtt-caption.py'),
 )

@@ -102,15 +102,15 @@ def update_metadata(model_name: str, metafile: str, **fields) -> None:
     with open(metafile) as f:
         text = f.read()
     match = re.search(
-        rf'^  - Name: {re.escape(model_name)}\n(.*?)(?=^  - Name: |\Z)',
-        text, re.M | re.S)
+        rf'^  - Name: {re.escape(model_name)}\n(.*?)(?=^  - Name: |\Z)', text,
+        re.M | re.S)
     if match is None:
         raise KeyError(f'{metafile} has no model named {model_name}.')
     entry = match.group(0)
     for key, value in fields.items():
         key = key.replace('_', ' ')
-        entry, count = re.subn(rf'^(      {key}): .*$', rf'\g<1>: {value}',
-                               entry, flags=re.M)
+        entry, count = re.subn(
+            rf'^(      {key}): .*$', rf'\g<1>: {value}', entry, flags=re.M)
         if count != 1:
             raise KeyError(f'{model_name} in {metafile} has no Metadata '
                            f'field {key!r}.')

@@ -99,13 +99,16 @@ def reported(model: dict) -> str:
         for group in groups:
             if group[0] in metrics:
                 values = ' / '.join(str(metrics.pop(k)) for k in group)
-                names = ' / '.join({'BLEU-4': 'B4', 'METEOR': 'M',
-                                    'ROUGE-L': 'R', 'CIDEr': 'C'}.get(k, k)
-                                   for k in group)
+                names = ' / '.join({
+                    'BLEU-4': 'B4',
+                    'METEOR': 'M',
+                    'ROUGE-L': 'R',
+                    'CIDEr': 'C'
+                }.get(k, k) for k in group)
                 parts.append(f'{names} {values}')
         for name, value in metrics.items():
-            parts.append(f'{value} {name}' if name == 'GFLOPs' else
-                         f'{short.get(name, name)} {value}')
+            parts.append(f'{value} {name}' if name ==
+                         'GFLOPs' else f'{short.get(name, name)} {value}')
         texts.append(f'{", ".join(parts)} ({result["Source"]})')
     return '; '.join(texts)
 
@@ -141,9 +144,10 @@ def update_metafiles(models: list) -> None:
         cfg = Config.fromfile(osp.join(REPO_ROOT, model['Config']))
         measured = measure(cfg)
         index.update_metadata(
-            model['Name'], model['metafile'],
-            **{key.replace(' ', '_'): value
-               for key, value in measured.items()})
+            model['Name'], model['metafile'], **{
+                key.replace(' ', '_'): value
+                for key, value in measured.items()
+            })
         print(f'{model["Name"]}: {measured}')
 
 

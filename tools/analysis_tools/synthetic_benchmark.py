@@ -63,15 +63,15 @@ from typing import List, Optional, Sequence
 
 import torch
 from benchmark import machine_info, quiet_logs
-from mmengine.config import Config
 from methods import REPO, Method, load_methods
+from mmengine.config import Config
 
 #: The one tiny backbone every method is built on: the tiny ViT of the
 #: tests and demos (configs/_base_/models/vit_tiny.py), CLIP-style, so that
 #: one pre-trained checkpoint fits all of them.
 TINY = dict(
-    Config.fromfile(osp.join(REPO, 'configs/_base_/models/vit_tiny.py'))
-    .tiny_clip_vit.to_dict(),
+    Config.fromfile(osp.join(
+        REPO, 'configs/_base_/models/vit_tiny.py')).tiny_clip_vit.to_dict(),
     out_type='cls_mean',
     init_cfg=None)
 #: Data, head, data preprocessor and optimizer of every classifier.
@@ -118,7 +118,8 @@ def parse_args():
     parser.add_argument(
         '--workers',
         type=int,
-        default=min(2, os.cpu_count() or 1),
+        default=min(2,
+                    os.cpu_count() or 1),
         help='parallel runs (one thread each)')
     parser.add_argument(
         '--videos',
@@ -173,33 +174,59 @@ def build_config(method: Method, seed: int, iters: int,
         data_root=args.data_root,
         num_videos=dict(train=args.videos[0], val=args.videos[1]))
     cfg.merge_from_dict({
-        'model.backbone': dict(_delete_=True, **backbone),
-        'optim_wrapper': optim_wrapper,
-        'train_dataloader.batch_size': args.batch_size,
-        'train_dataloader.dataset': data,
-        'test_dataloader.batch_size': 32,
-        'test_dataloader.dataset': data,
-        'test_evaluator': dict(_delete_=True, type='SyntheticMotionMetric'),
-        'train_cfg': dict(
-            _delete_=True, type='IterBasedTrainLoop', max_iters=iters,
+        'model.backbone':
+        dict(_delete_=True, **backbone),
+        'optim_wrapper':
+        optim_wrapper,
+        'train_dataloader.batch_size':
+        args.batch_size,
+        'train_dataloader.dataset':
+        data,
+        'test_dataloader.batch_size':
+        32,
+        'test_dataloader.dataset':
+        data,
+        'test_evaluator':
+        dict(_delete_=True, type='SyntheticMotionMetric'),
+        'train_cfg':
+        dict(
+            _delete_=True,
+            type='IterBasedTrainLoop',
+            max_iters=iters,
             val_interval=iters + 1),
         'param_scheduler': [
-            dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0,
-                 end=warmup),
-            dict(type='CosineAnnealingLR', T_max=max(iters - warmup, 1),
-                 eta_min=args.lr * 0.01, by_epoch=False, begin=warmup,
-                 end=max(iters, warmup + 1))
+            dict(
+                type='LinearLR',
+                start_factor=0.1,
+                by_epoch=False,
+                begin=0,
+                end=warmup),
+            dict(
+                type='CosineAnnealingLR',
+                T_max=max(iters - warmup, 1),
+                eta_min=args.lr * 0.01,
+                by_epoch=False,
+                begin=warmup,
+                end=max(iters, warmup + 1))
         ],
         # no validation, no checkpoints, only errors in the log
-        'default_hooks.checkpoint': None,
-        'default_hooks.logger.interval': max(iters, 1),
-        'log_processor.by_epoch': False,
-        'log_level': 'ERROR',
+        'default_hooks.checkpoint':
+        None,
+        'default_hooks.logger.interval':
+        max(iters, 1),
+        'log_processor.by_epoch':
+        False,
+        'log_level':
+        'ERROR',
         # the runs are spawned workers already (MMEngine would force fork)
-        'env_cfg.mp_cfg.mp_start_method': 'spawn',
-        'randomness': dict(seed=seed),
-        'work_dir': work_dir,
-        'experiment_name': osp.basename(work_dir),
+        'env_cfg.mp_cfg.mp_start_method':
+        'spawn',
+        'randomness':
+        dict(seed=seed),
+        'work_dir':
+        work_dir,
+        'experiment_name':
+        osp.basename(work_dir),
     })
     for key in ('val_dataloader', 'val_cfg', 'val_evaluator'):
         cfg[key] = None
@@ -214,8 +241,11 @@ def _init_worker() -> None:
     register_all_modules()
 
 
-def run(method: Method, seed: int, pretrained: Optional[str],
-        args: argparse.Namespace, save_to: Optional[str] = None) -> dict:
+def run(method: Method,
+        seed: int,
+        pretrained: Optional[str],
+        args: argparse.Namespace,
+        save_to: Optional[str] = None) -> dict:
     """Train and test one method with one seed (in a worker).
 
     With ``save_to`` the run is the pre-training: its weights are saved
@@ -239,8 +269,10 @@ def run(method: Method, seed: int, pretrained: Optional[str],
             runner.train()
         if save_to and not cached:
             runner.save_checkpoint(
-                osp.dirname(save_to), osp.basename(save_to) + '.tmp',
-                save_optimizer=False, save_param_scheduler=False)
+                osp.dirname(save_to),
+                osp.basename(save_to) + '.tmp',
+                save_optimizer=False,
+                save_param_scheduler=False)
             os.replace(save_to + '.tmp', save_to)
         metrics = runner.test()
     model = runner.model
@@ -253,8 +285,8 @@ def run(method: Method, seed: int, pretrained: Optional[str],
     # Counted on a meta copy, as tools/analysis_tools/get_flops.py does.
     backbone = copy.deepcopy(model.backbone).eval().requires_grad_(False)
     row['gflops'] = count_macs(
-        backbone.to('meta'),
-        torch.zeros(1, 3, T, size, size, device='meta')) / 1e9
+        backbone.to('meta'), torch.zeros(1, 3, T, size, size,
+                                         device='meta')) / 1e9
     parts = updated_params(model)
     row['updated_params_visual'] = parts['backbone'][1]
     row['updated_params'] = sum(trained for _, trained in parts.values())
@@ -299,8 +331,7 @@ def write_markdown(summary: list, pretrain_rows: list, args, info: dict,
 
     lines = [
         '# Synthetic motion videos: every method, same tiny ViT and budget',
-        '',
-        '- date: ' + datetime.datetime.now(
+        '', '- date: ' + datetime.datetime.now(
             datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
         f'- machine: {info["cpu"]}, {info["cores"]} cores, torch '
         f'{info["torch"]}, {args.workers} worker process(es), 1 thread '
@@ -314,8 +345,8 @@ def write_markdown(summary: list, pretrain_rows: list, args, info: dict,
         'differ only by frame order: chance within a pair is 50 %), 2 '
         'appearance classes',
         f'- budget: "image pre-training" of the naive ViT for '
-        f'{args.pretrain_iters} steps (per seed; val accuracy '
-        + ', '.join(f'{100 * r["acc"]:.0f} %' for r in pretrain_rows) +
+        f'{args.pretrain_iters} steps (per seed; val accuracy ' +
+        ', '.join(f'{100 * r["acc"]:.0f} %' for r in pretrain_rows) +
         f'), then {args.iters} steps of batch {args.batch_size} per method, '
         f'AdamW lr {args.lr:g}, 10 % linear warm-up, cosine; seeds '
         f'{args.seeds}; MMEngine `Runner` with the data pipeline of '
@@ -344,8 +375,7 @@ def write_markdown(summary: list, pretrain_rows: list, args, info: dict,
         'left/right: translation; bar turning clockwise/anticlockwise: '
         'rotation); 50 % means the method cannot tell a motion from its '
         'reverse. Motion accuracy is the 6-way accuracy on the motion '
-        'videos.', '',
-        f'![accuracy vs GFLOPs]({plot_name})', ''
+        'videos.', '', f'![accuracy vs GFLOPs]({plot_name})', ''
     ]
     with open(path, 'w') as f:
         f.write('\n'.join(lines))
@@ -358,8 +388,7 @@ def plot(summary: list, path: str) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
     for ax, key, title in ((axes[0], 'direction_acc',
                             'direction within the motion pairs'),
-                           (axes[1], 'appearance_acc',
-                            'appearance classes')):
+                           (axes[1], 'appearance_acc', 'appearance classes')):
         for s in summary:
             color = FAMILY_COLORS.get(s['family'], 'gray')
             ax.errorbar(
@@ -407,7 +436,8 @@ def main():
             args.workers, mp_context=ctx, initializer=_init_worker) as pool:
         # Kept for later runs with the same data and pre-training budget.
         ckpts = {
-            seed: osp.join(
+            seed:
+            osp.join(
                 ckpt_dir, f'naive_runner_{args.videos[0]}_{args.videos[1]}_'
                 f'{args.pretrain_iters}it_bs{args.batch_size}_lr{args.lr:g}_'
                 f'seed{seed}.pth')
@@ -418,9 +448,9 @@ def main():
             for seed in args.seeds
         ]
         pretrain_rows = [f.result() for f in pretrain]
-        print('pre-training done: ' + ', '.join(
-            f'seed {r["seed"]}: {100 * r["acc"]:.0f} %'
-            for r in pretrain_rows))
+        print('pre-training done: ' +
+              ', '.join(f'seed {r["seed"]}: {100 * r["acc"]:.0f} %'
+                        for r in pretrain_rows))
         futures = [
             pool.submit(run, method, seed, ckpts[seed], args)
             for seed in args.seeds for method in methods

@@ -21,8 +21,8 @@ def main(argv=None):
     parser.add_argument('dst', help='output path (.pth)')
     args = parser.parse_args(argv)
     try:
-        layout, components = convert_checkpoint_file(
-            args.src, args.dst, 'clip')
+        layout, components = convert_checkpoint_file(args.src, args.dst,
+                                                     'clip')
     except ValueError as e:
         parser.error(str(e))
     print(f'{args.src}: {layout} layout, {sum(components.values())} '

@@ -3,9 +3,9 @@
 _base_ = ['./msrvtt_retrieval.py']
 data_root = 'data/lsmdc'
 train_dataloader = dict(
-    dataset=dict(data_root=data_root,
-                 ann_file='annotations/retrieval_train.json'))
+    dataset=dict(
+        data_root=data_root, ann_file='annotations/retrieval_train.json'))
 val_dataloader = dict(
-    dataset=dict(data_root=data_root,
-                 ann_file='annotations/retrieval_test.json'))
+    dataset=dict(
+        data_root=data_root, ann_file='annotations/retrieval_test.json'))
 test_dataloader = val_dataloader

@@ -19,9 +19,7 @@ train_pipeline = [
     dict(type='UniformSample', clip_len=num_frames, num_clips=1),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 256)),
-    dict(
-        type='TorchVisionWrapper', op='RandAugment', magnitude=7,
-        num_ops=4),
+    dict(type='TorchVisionWrapper', op='RandAugment', magnitude=7, num_ops=4),
     dict(type='RandomResizedCrop'),
     dict(type='Resize', scale=(224, 224), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),

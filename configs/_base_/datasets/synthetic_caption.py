@@ -27,9 +27,7 @@ train_pipeline = [
 test_pipeline = [
     dict(type='DecordInit', io_backend='disk'),
     dict(
-        type='UniformSample',
-        clip_len=num_frames,
-        num_clips=1,
+        type='UniformSample', clip_len=num_frames, num_clips=1,
         test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),

@@ -4,11 +4,7 @@ _base_ = ['./synthetic_caption.py']
 dataset_type = 'SyntheticRetrievalDataset'
 test_pipeline = [
     dict(type='DecordInit', io_backend='disk'),
-    dict(
-        type='UniformSample',
-        clip_len=8,
-        num_clips=1,
-        test_mode=True),
+    dict(type='UniformSample', clip_len=8, num_clips=1, test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(32, 32), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
@@ -18,8 +14,7 @@ test_pipeline = [
         meta_keys=('video_id', 'video_idx')),
 ]
 train_dataloader = dict(dataset=dict(type=dataset_type))
-val_dataloader = dict(
-    dataset=dict(type=dataset_type, pipeline=test_pipeline))
+val_dataloader = dict(dataset=dict(type=dataset_type, pipeline=test_pipeline))
 test_dataloader = val_dataloader
 # Loops that re-rank by ITM when the model's itm_topk > 0.
 val_cfg = dict(type='RetrievalValLoop')

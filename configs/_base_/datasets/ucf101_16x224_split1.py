@@ -10,12 +10,15 @@ ann_file_val = 'data/ucf101/ucf101_val_split_1_videos.txt'
 train_dataloader = dict(
     dataset=dict(
         num_classes=num_classes,
-        ann_file=ann_file_train, data_prefix=dict(video=data_root)))
+        ann_file=ann_file_train,
+        data_prefix=dict(video=data_root)))
 val_dataloader = dict(
     dataset=dict(
         num_classes=num_classes,
-        ann_file=ann_file_val, data_prefix=dict(video=data_root)))
+        ann_file=ann_file_val,
+        data_prefix=dict(video=data_root)))
 test_dataloader = dict(
     dataset=dict(
         num_classes=num_classes,
-        ann_file=ann_file_val, data_prefix=dict(video=data_root)))
+        ann_file=ann_file_val,
+        data_prefix=dict(video=data_root)))

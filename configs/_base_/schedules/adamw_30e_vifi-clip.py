@@ -10,7 +10,10 @@ test_cfg = dict(type='TestLoop')
 
 optim_wrapper = dict(
     optimizer=dict(
-        type='AdamW', lr=2.2e-5, betas=(0.9, 0.98), eps=1e-8,
+        type='AdamW',
+        lr=2.2e-5,
+        betas=(0.9, 0.98),
+        eps=1e-8,
         weight_decay=0.001),
     accumulative_counts=4,
     paramwise_cfg=dict(norm_decay_mult=0., bias_decay_mult=0.))
@@ -39,7 +42,8 @@ auto_scale_lr = dict(enable=False, base_batch_size=256)
 # so there is one block per data set; an experiment config merges its own
 # into the model: `model = dict(_base_.vifi_clip_regularisation.k400, ...)`.
 vifi_clip_regularisation = {
-    dataset: dict(
+    dataset:
+    dict(
         cls_head=dict(num_classes=num_classes, label_smooth_eps=0.1),
         data_preprocessor=dict(
             blending=dict(
@@ -54,6 +58,6 @@ vifi_clip_regularisation = {
                         alpha=1.,
                         num_classes=num_classes)
                 ])))
-    for dataset, num_classes in (('k400', 400), ('hmdb51', 51),
-                                 ('ucf101', 101))
+    for dataset, num_classes in (('k400', 400), ('hmdb51', 51), ('ucf101',
+                                                                 101))
 }

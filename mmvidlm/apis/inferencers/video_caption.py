@@ -38,8 +38,7 @@ class VideoCaptionInferencer(VideoInferencerMixin, BaseInferencer):
                  weights: Optional[str] = None,
                  device: Optional[str] = None,
                  show_progress: bool = False):
-        super().__init__(
-            model, weights, device, show_progress=show_progress)
+        super().__init__(model, weights, device, show_progress=show_progress)
 
     def __call__(self,
                  inputs: VideoInputs,

@@ -30,11 +30,10 @@ class VideoTextRetrievalMixin(VideoInferencerMixin):
     model's ``itm_topk`` > 0, as in its test."""
 
     @torch.no_grad()
-    def encode_videos(
-        self,
-        videos: list,
-        batch_size: int = 8
-    ) -> Tuple[torch.Tensor, Optional[List[torch.Tensor]]]:
+    def encode_videos(self,
+                      videos: list,
+                      batch_size: int = 8
+                      ) -> Tuple[torch.Tensor, Optional[List[torch.Tensor]]]:
         """(V, D) embeddings and, for ITM, each video's (L, C) tokens."""
         feats, tokens = [], []
         # BaseInferencer's preprocess: the text query's overrides it
@@ -46,9 +45,8 @@ class VideoTextRetrievalMixin(VideoInferencerMixin):
         return torch.stack(feats), tokens or None
 
     @torch.no_grad()
-    def encode_texts(
-            self, texts: Sequence[str]
-    ) -> Tuple[torch.Tensor, List[torch.Tensor]]:
+    def encode_texts(self, texts: Sequence[str]
+                     ) -> Tuple[torch.Tensor, List[torch.Tensor]]:
         """(N, D) embeddings and each text's unpadded token ids."""
         text = self.model.data_preprocessor.tokenize(list(texts))
         ids = [
@@ -153,8 +151,7 @@ class TextToVideoRetrievalInferencer(VideoTextRetrievalMixin, BaseInferencer):
                  device: Optional[str] = None,
                  prepare_batch_size: int = 8,
                  show_progress: bool = False):
-        super().__init__(
-            model, weights, device, show_progress=show_progress)
+        super().__init__(model, weights, device, show_progress=show_progress)
         if isinstance(prototype, str) and osp.isdir(prototype):
             prototype = list_videos(prototype)
         self.prototype = videos_to_list(prototype)
@@ -179,8 +176,12 @@ class TextToVideoRetrievalInferencer(VideoTextRetrievalMixin, BaseInferencer):
         """Each text's (V,) scores against the gallery."""
         text_feat, text_ids = self.encode_texts(texts)
         return list(
-            self.scores(text_feat, text_ids, self.video_feat,
-                        self.video_tokens, text_queries=True))
+            self.scores(
+                text_feat,
+                text_ids,
+                self.video_feat,
+                self.video_tokens,
+                text_queries=True))
 
     def __call__(self,
                  inputs: Union[str, Sequence[str]],
@@ -228,8 +229,7 @@ class VideoToTextRetrievalInferencer(VideoTextRetrievalMixin, BaseInferencer):
                  weights: Optional[str] = None,
                  device: Optional[str] = None,
                  show_progress: bool = False):
-        super().__init__(
-            model, weights, device, show_progress=show_progress)
+        super().__init__(model, weights, device, show_progress=show_progress)
         if isinstance(prototype, str):
             with open(prototype) as f:
                 prototype = [line.strip() for line in f if line.strip()]
@@ -248,8 +248,12 @@ class VideoToTextRetrievalInferencer(VideoTextRetrievalMixin, BaseInferencer):
         video_feat = torch.stack([s.video_feat.float().cpu() for s in samples])
         tokens = [s.video_tokens for s in samples if 'video_tokens' in s]
         return list(
-            self.scores(self.text_feat, self.text_ids, video_feat, tokens
-                        or None, text_queries=False))
+            self.scores(
+                self.text_feat,
+                self.text_ids,
+                video_feat,
+                tokens or None,
+                text_queries=False))
 
     def __call__(self,
                  inputs: VideoInputs,

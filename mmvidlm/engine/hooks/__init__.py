@@ -10,6 +10,5 @@ from .skipped_videos_hook import SkippedVideosHook
 __all__ = [
     'AtomicLocalBackend', 'MainProcessLoggerHook', 'NonFiniteLossHook',
     'NumClassCheckHook', 'ParamReportHook', 'SafeCheckpointHook',
-    'SkippedVideosHook',
-    'atomic_write'
+    'SkippedVideosHook', 'atomic_write'
 ]

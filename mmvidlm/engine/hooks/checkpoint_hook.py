@@ -19,7 +19,6 @@ from mmengine.fileio import LocalBackend, register_backend
 from mmengine.hooks import CheckpointHook
 
 from mmvidlm.registry import HOOKS
-
 from .non_finite_loss_hook import check_finite_weights
 
 ATOMIC_BACKEND = 'mmvidlm_atomic_local'
@@ -138,8 +137,10 @@ class SafeCheckpointHook(CheckpointHook):
             super()._save_best_checkpoint(runner, metrics)
         finally:
             del backend.remove, backend.rmtree  # the class's methods again
-        kept = {self.best_ckpt_path, self.last_ckpt,
-                *(getattr(self, 'best_ckpt_path_dict', None) or {}).values()}
+        kept = {
+            self.best_ckpt_path, self.last_ckpt,
+            *(getattr(self, 'best_ckpt_path_dict', None) or {}).values()
+        }
         for method, path in removals:
             if path not in kept:
                 getattr(backend, method)(path)

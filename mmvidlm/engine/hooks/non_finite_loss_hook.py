@@ -51,9 +51,11 @@ def check_finite_weights(runner, what: str) -> None:
             clean checkpoint.
     """
     model = runner.model
-    named = [(name, t) for name, t in chain(model.named_parameters(),
-                                            model.named_buffers())
-             if t.is_floating_point()]
+    named = [
+        (name, t)
+        for name, t in chain(model.named_parameters(), model.named_buffers())
+        if t.is_floating_point()
+    ]
     if all_finite([t.detach() for _, t in named]):
         return
     bad = [name for name, t in named if not torch.isfinite(t).all()]

@@ -42,15 +42,15 @@ class NumClassCheckHook(Hook):
     def _check(runner, dataloader, name: str) -> None:
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
-        head_classes = getattr(getattr(model, 'cls_head', None),
-                               'num_classes', None)
+        head_classes = getattr(
+            getattr(model, 'cls_head', None), 'num_classes', None)
         if head_classes is None:
             return
         for dataset in robust_datasets(dataloader.dataset):
             dataset.full_init()  # no-op unless built with lazy_init=True
             classes = dataset.metainfo.get('classes')
-            num_classes = getattr(dataset, 'num_classes', None) or (
-                len(classes) if classes else None)
+            num_classes = getattr(dataset, 'num_classes',
+                                  None) or (len(classes) if classes else None)
             if num_classes is not None and num_classes != head_classes:
                 raise ValueError(
                     f'model.cls_head.num_classes={head_classes}, but the '

@@ -39,12 +39,14 @@ def coco_caption_scores(predictions: Dict[str, str],
         raise ValueError('Predictions and references must cover the same '
                          f'videos; these differ: {sorted(missing)[:5]}')
     tokenizer = PTBTokenizer()
-    gts = tokenizer.tokenize(
-        {k: [dict(caption=c) for c in v]
-         for k, v in references.items()})
-    res = tokenizer.tokenize(
-        {k: [dict(caption=v)]
-         for k, v in predictions.items()})
+    gts = tokenizer.tokenize({
+        k: [dict(caption=c) for c in v]
+        for k, v in references.items()
+    })
+    res = tokenizer.tokenize({
+        k: [dict(caption=v)]
+        for k, v in predictions.items()
+    })
     scores = {}
     bleu, _ = Bleu(4).compute_score(gts, res, verbose=0)
     for n, value in enumerate(bleu, 1):

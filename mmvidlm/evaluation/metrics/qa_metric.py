@@ -83,7 +83,8 @@ class QAAccuracy(BaseMetric):
                 osp.dirname(osp.abspath(self.prediction_file)), exist_ok=True)
             with open(self.prediction_file, 'w') as f:
                 json.dump([
-                    dict(question_id=r['question_id'], answer=r['pred_answer'])
+                    dict(
+                        question_id=r['question_id'], answer=r['pred_answer'])
                     for r in results
                 ], f)
             MMLogger.get_current_instance().info(

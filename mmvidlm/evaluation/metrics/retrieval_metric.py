@@ -15,11 +15,10 @@ def _ranks(sim: np.ndarray, positive: np.ndarray) -> np.ndarray:
     return hit.argmax(axis=1) + 1
 
 
-def retrieval_scores(
-        sim_t2v: np.ndarray,
-        text_to_video: Sequence[int],
-        topk: Sequence[int] = (1, 5, 10),
-        sim_v2t: Optional[np.ndarray] = None) -> Dict[str, float]:
+def retrieval_scores(sim_t2v: np.ndarray,
+                     text_to_video: Sequence[int],
+                     topk: Sequence[int] = (1, 5, 10),
+                     sim_v2t: Optional[np.ndarray] = None) -> Dict[str, float]:
     """Recall@K, median and mean rank of both retrieval directions.
 
     Args:
@@ -50,8 +49,8 @@ def retrieval_scores(
                          f'{num_texts} texts.')
     positive = text_to_video[:, None] == np.arange(num_videos)[None]
     scores = {}
-    for name, sim, pos in (('t2v', sim_t2v, positive),
-                           ('v2t', sim_v2t, positive.T)):
+    for name, sim, pos in (('t2v', sim_t2v, positive), ('v2t', sim_v2t,
+                                                        positive.T)):
         if not pos.any(axis=1).all():
             raise ValueError(f'{name}: some queries have no positive.')
         ranks = _ranks(sim, pos)
@@ -101,12 +100,11 @@ class RetrievalMetric(BaseMetric):
                     '(itm_topk > 0) but the loop did not re-rank: use '
                     "val_cfg = dict(type='RetrievalValLoop') and test_cfg "
                     "= dict(type='RetrievalTestLoop').")
-            keys = (('t2v_scores', 'v2t_scores') if 't2v_scores' in sample
-                    else ('video_feat', 'text_feat'))
-            self.results.append({
-                k: sample[k].detach().float().cpu()
-                for k in keys
-            })
+            keys = (('t2v_scores', 'v2t_scores') if 't2v_scores' in sample else
+                    ('video_feat', 'text_feat'))
+            self.results.append(
+                {k: sample[k].detach().float().cpu()
+                 for k in keys})
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         rows = 't2v_scores' if 't2v_scores' in results[0] else 'text_feat'

@@ -90,9 +90,9 @@ class InTIViT(VideoViT):
         self.inti_layers = inti_layers
 
     @staticmethod
-    def _check_inti_layers(inti_layers: Tuple[int, ...],
-                           compressor: Optional[dict], num_layers: int,
-                           num_frames: int):
+    def _check_inti_layers(inti_layers: Tuple[int,
+                                              ...], compressor: Optional[dict],
+                           num_layers: int, num_frames: int):
         """Validate the insertion points; return the compressor class."""
         if not inti_layers:
             return None

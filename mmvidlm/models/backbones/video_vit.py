@@ -127,24 +127,27 @@ class VideoViT(TrainableMixin, BaseModule):
             ``dict(type='Pretrained', checkpoint=URL, prefix='backbone.')``.
     """
     arch_zoo = {
-        **dict.fromkeys(['tiny', 't'], {
-            'embed_dims': 64,
-            'num_layers': 4,
-            'num_heads': 4,
-            'feedforward_channels': 256
-        }),
-        **dict.fromkeys(['b', 'base'], {
-            'embed_dims': 768,
-            'num_layers': 12,
-            'num_heads': 12,
-            'feedforward_channels': 3072
-        }),
-        **dict.fromkeys(['l', 'large'], {
-            'embed_dims': 1024,
-            'num_layers': 24,
-            'num_heads': 16,
-            'feedforward_channels': 4096
-        }),
+        **dict.fromkeys(
+            ['tiny', 't'], {
+                'embed_dims': 64,
+                'num_layers': 4,
+                'num_heads': 4,
+                'feedforward_channels': 256
+            }),
+        **dict.fromkeys(
+            ['b', 'base'], {
+                'embed_dims': 768,
+                'num_layers': 12,
+                'num_heads': 12,
+                'feedforward_channels': 3072
+            }),
+        **dict.fromkeys(
+            ['l', 'large'], {
+                'embed_dims': 1024,
+                'num_layers': 24,
+                'num_heads': 16,
+                'feedforward_channels': 4096
+            }),
     }
     num_extra_tokens = 1  # the [CLS] token
     OUT_TYPES = ('cls_mean', 'cls', 'raw')
@@ -256,8 +259,9 @@ class VideoViT(TrainableMixin, BaseModule):
             raise ValueError(f'A custom arch needs the keys {essential}.')
         return arch
 
-    def _layer_overrides(
-            self, layer_cfgs: Union[dict, Sequence[dict]]) -> List[dict]:
+    def _layer_overrides(self,
+                         layer_cfgs: Union[dict,
+                                           Sequence[dict]]) -> List[dict]:
         """One merged override per layer from ``layer_cfgs``."""
         if isinstance(layer_cfgs, dict):
             layer_cfgs = [layer_cfgs]
@@ -316,8 +320,8 @@ class VideoViT(TrainableMixin, BaseModule):
         self.temporal_layers = ModuleList(
             MODELS.build(
                 self._layer_cfg(
-                    dict(type='TemporalTransformerLayer'), drop_path_rate,
-                    **layer_kwargs)) for _ in range(num))
+                    dict(type='TemporalTransformerLayer'), drop_path_rate, **
+                    layer_kwargs)) for _ in range(num))
         if num:
             self.temporal_pos_embed = nn.Parameter(
                 torch.zeros(1, self.num_frames, 1, self.embed_dims))
@@ -326,8 +330,9 @@ class VideoViT(TrainableMixin, BaseModule):
             self._register_load_state_dict_pre_hook(
                 self._init_temporal_from_spatial)
 
-    def _temporal_init_layers(
-            self, num: int, init_layers: Optional[Sequence[int]]) -> List[int]:
+    def _temporal_init_layers(self, num: int,
+                              init_layers: Optional[Sequence[int]]
+                              ) -> List[int]:
         """Checked spatial layers that initialise the temporal blocks."""
         if init_layers is None:
             return list(range(self.num_layers - num, self.num_layers))
@@ -420,8 +425,7 @@ class VideoViT(TrainableMixin, BaseModule):
         x = self.pre_norm(self.drop_after_pos(x))
         return x.unflatten(0, (B, T))  # (B, T, N, C)
 
-    def _init_temporal_from_spatial(self, state_dict, prefix, *args,
-                                    **kwargs):
+    def _init_temporal_from_spatial(self, state_dict, prefix, *args, **kwargs):
         """Fill the temporal blocks and norm of an image checkpoint from the
         spatial layers of ``temporal_init_layers`` and the final norm (keys
         the checkpoint lacks)."""
@@ -453,8 +457,9 @@ class VideoViT(TrainableMixin, BaseModule):
             those, whether its patch tokens are still the patch grid (not
             after a token reducer).
         """
-        num_kept = (self.global_uniblocks.num_layers
-                    if self.global_uniblocks is not None else 0)
+        num_kept = (
+            self.global_uniblocks.num_layers
+            if self.global_uniblocks is not None else 0)
         size = None  # patches per token, once a token reducer needs it
         feats, is_grid = [], []
         for i, layer in enumerate(self.layers):

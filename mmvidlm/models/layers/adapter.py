@@ -118,5 +118,5 @@ class AdapterLayer(VideoTransformerLayer):
         x = x + self._adapt('attn_adapter', self.attend(self.ln1(x)))
         # identity=0: the FFN returns its branch, the adapter goes before
         # the skip connection
-        return x + self._adapt('ffn_adapter',
-                               self.ffn(self.ln2(x), identity=0.))
+        return x + self._adapt('ffn_adapter', self.ffn(
+            self.ln2(x), identity=0.))

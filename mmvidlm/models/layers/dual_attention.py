@@ -43,8 +43,7 @@ class DualAttentionLayer(VideoTransformerLayer):
         self._register_load_state_dict_pre_hook(
             self._init_temporal_from_spatial)
 
-    def _init_temporal_from_spatial(self, state_dict, prefix, *args,
-                                    **kwargs):
+    def _init_temporal_from_spatial(self, state_dict, prefix, *args, **kwargs):
         """Copy ``attn.*`` to the ``temporal_attn.*`` keys a checkpoint
         lacks, and keep ``alpha`` and the temporal position embedding at
         their initial values."""

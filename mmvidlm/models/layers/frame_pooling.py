@@ -62,8 +62,7 @@ class ConvPooling(BaseModule):
                  num_frames: int,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        self.conv = nn.Conv1d(
-            embed_dims, embed_dims, 3, stride=2, padding=1)
+        self.conv = nn.Conv1d(embed_dims, embed_dims, 3, stride=2, padding=1)
         self._init_average()
 
     @torch.no_grad()

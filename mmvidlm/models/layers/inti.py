@@ -117,8 +117,7 @@ class GlobalContext(BaseModule):
     def __init__(self, embed_dims: int, reduced_dims: int):
         super().__init__()
         self.convs = nn.ModuleList(
-            nn.Conv1d(
-                embed_dims, embed_dims, 3, padding=1, groups=embed_dims)
+            nn.Conv1d(embed_dims, embed_dims, 3, padding=1, groups=embed_dims)
             for _ in range(3))
         # ceil_mode: a short clip (T < 4) still pools to one step.
         self.pool = nn.MaxPool1d(2, stride=2, ceil_mode=True)
@@ -183,7 +182,8 @@ class InTIWeightPredictor(BaseModule):
         self.fusion = fusion
         self.head = head
         self.contexts = ModuleDict({
-            level: CONTEXT_MODULES[level](embed_dims, reduced_dims)
+            level:
+            CONTEXT_MODULES[level](embed_dims, reduced_dims)
             for level in self.levels
         })
         if fusion == 'cat':

@@ -57,8 +57,8 @@ class STAdapter(BaseModule):
             nn.init.zeros_(bias)
         # the [CLS] tokens bypass the convolution: the up-projection starts
         # at zero then
-        nn.init.zeros_(self.up.weight if self.project_cls else
-                       self.conv.weight)
+        nn.init.zeros_(
+            self.up.weight if self.project_cls else self.conv.weight)
 
     def init_weights(self):
         """Generic initialisation, then the convolution back to zero."""
@@ -70,8 +70,10 @@ class STAdapter(BaseModule):
         if self.project_cls:
             y = self.down(x)  # (B, T, 1 + H*W, Ca)
             # patches: (B, T, H*W, Ca) -> (B, Ca, T, H, W) -> (B, T, H*W, Ca)
-            y = torch.cat([y[:, :, :1], from_grid(self.conv(to_grid(
-                y[:, :, 1:])))], dim=2)
+            y = torch.cat(
+                [y[:, :, :1],
+                 from_grid(self.conv(to_grid(y[:, :, 1:])))],
+                dim=2)
             return x + self.up(y)
         # (B, T, H*W, Ca) -> (B, Ca, T, H, W) -> (B, T, H*W, Ca)
         y = from_grid(self.conv(to_grid(self.down(x[:, :, 1:]))))

@@ -9,7 +9,8 @@ from mmvidlm.registry import MODELS
 from .transformer_layer import VideoTransformerLayer
 
 
-def token_mix_index(num_frames: int, num_tokens: int,
+def token_mix_index(num_frames: int,
+                    num_tokens: int,
                     device: Optional[torch.device] = None) -> torch.Tensor:
     """Positions of the shared key/value set in a clip's flattened tokens.
 
@@ -103,7 +104,9 @@ class TokenMixAttention(MultiheadAttention):
             k = k.unsqueeze(2) * factor[..., None]
             v = v.unsqueeze(2).expand_as(k)
             x = self.scaled_dot_product_attention(
-                q.flatten(0, 1), k.flatten(0, 1), v.flatten(0, 1),
+                q.flatten(0, 1),
+                k.flatten(0, 1),
+                v.flatten(0, 1),
                 dropout_p=dropout_p).unflatten(0, (B, H))
         # (B, H, T, N, D) -> (B, T, N, C)
         x = x.permute(0, 2, 3, 1, 4).reshape(B, T, N, C)
@@ -129,6 +132,5 @@ class TokenMixLayer(VideoTransformerLayer):
     def __init__(self, other_frame_scale: Optional[float] = None, **kwargs):
         super().__init__(
             attn_cfg=dict(
-                type='TokenMixAttention',
-                other_frame_scale=other_frame_scale),
+                type='TokenMixAttention', other_frame_scale=other_frame_scale),
             **kwargs)

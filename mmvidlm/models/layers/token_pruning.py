@@ -69,5 +69,5 @@ class TemporalAccumulationPruning(TokenReduction):
         keep = self.scores(x).topk(k, dim=-1).indices.sort(dim=-1).values
         # +1: skip [CLS]; (B, T, k) -> (B, T, 1 + k)
         index = F.pad(keep + 1, (1, 0))[..., None]
-        return (x.gather(2, index.expand(-1, -1, -1, x.shape[-1])),
-                size.gather(2, index))
+        return (x.gather(2, index.expand(-1, -1, -1,
+                                         x.shape[-1])), size.gather(2, index))

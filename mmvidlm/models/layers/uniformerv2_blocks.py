@@ -115,8 +115,7 @@ class GlobalUniBlocks(BaseModule):
         self.num_layers = num_layers
         self.temporal_cls_token = nn.Parameter(torch.zeros(1, 1, embed_dims))
         self.dpe = ModuleList(
-            nn.Conv3d(
-                embed_dims, embed_dims, 3, padding=1, groups=embed_dims)
+            nn.Conv3d(embed_dims, embed_dims, 3, padding=1, groups=embed_dims)
             for _ in range(num_layers))
         for conv in self.dpe:
             nn.init.constant_(conv.bias, 0.)

@@ -8,10 +8,8 @@ from mmengine.model import BaseModel
 from mmvidlm.registry import MODELS
 from ..utils.trainable import TrainableMixin
 
-GENERATION_DEFAULTS = dict(num_beams=3,
-                           max_length=20,
-                           min_length=5,
-                           repetition_penalty=1.0)
+GENERATION_DEFAULTS = dict(
+    num_beams=3, max_length=20, min_length=5, repetition_penalty=1.0)
 
 
 @MODELS.register_module()
@@ -63,8 +61,9 @@ class BlipVideoCaptioner(TrainableMixin, BaseModel):
             ``dict(type='Pretrained', checkpoint=URL)``.
     """
 
-    trainable_aliases = dict(lh=('seq_gen_head.decoder.bert.embeddings',
-                                 'seq_gen_head.decoder.cls'))
+    trainable_aliases = dict(
+        lh=('seq_gen_head.decoder.bert.embeddings',
+            'seq_gen_head.decoder.cls'))
 
     def __init__(self,
                  backbone: dict,
@@ -74,14 +73,15 @@ class BlipVideoCaptioner(TrainableMixin, BaseModel):
                  generation_cfg: dict = GENERATION_DEFAULTS,
                  trainable: Optional[Sequence[str]] = None,
                  init_cfg: Optional[dict] = None):
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.seq_gen_head = MODELS.build(decoder_head)
         visual_dims = self.backbone.embed_dims
         text_dims = self.seq_gen_head.decoder.config.encoder_width
-        self.vision_proj = (nn.Linear(visual_dims, text_dims)
-                            if visual_dims != text_dims else nn.Identity())
+        self.vision_proj = (
+            nn.Linear(visual_dims, text_dims)
+            if visual_dims != text_dims else nn.Identity())
         self.prompt = prompt
         self.generation_cfg = {**GENERATION_DEFAULTS, **generation_cfg}
         cfg = self.generation_cfg
@@ -102,8 +102,8 @@ class BlipVideoCaptioner(TrainableMixin, BaseModel):
         """``[DEC] prompt``: what every caption starts with (tokenised on
         first use: building the model needs no tokenizer)."""
         if self._start_ids is None:
-            prompt_ids = self.tokenizer(self.prompt,
-                                        add_special_tokens=False).input_ids
+            prompt_ids = self.tokenizer(
+                self.prompt, add_special_tokens=False).input_ids
             self._start_ids = torch.tensor([self.tokenizer.bos_token_id] +
                                            prompt_ids)
         device = next(self.seq_gen_head.parameters()).device
@@ -154,11 +154,12 @@ class BlipVideoCaptioner(TrainableMixin, BaseModel):
         input_ids, attn, labels = self._decoder_inputs(text)
         # SeqGenerationHead's forward takes no text attention mask: the
         # causal mask suffices, as padding only follows the labels' end.
-        return self.seq_gen_head.loss(input_ids=input_ids,
-                                      encoder_hidden_states=visual,
-                                      encoder_attention_mask=visual.new_ones(
-                                          visual.shape[:2], dtype=torch.long),
-                                      labels=labels)
+        return self.seq_gen_head.loss(
+            input_ids=input_ids,
+            encoder_hidden_states=visual,
+            encoder_attention_mask=visual.new_ones(
+                visual.shape[:2], dtype=torch.long),
+            labels=labels)
 
     def generate_tokens(self, video: torch.Tensor) -> torch.Tensor:
         """(B, L) caption tokens of a batch of clips, after ``[DEC]`` and
@@ -180,9 +181,8 @@ class BlipVideoCaptioner(TrainableMixin, BaseModel):
     def generate(self, video: torch.Tensor) -> List[str]:
         """Captions of a batch of clips."""
         return [
-            t.strip()
-            for t in self.tokenizer.batch_decode(self.generate_tokens(video),
-                                                 skip_special_tokens=True)
+            t.strip() for t in self.tokenizer.batch_decode(
+                self.generate_tokens(video), skip_special_tokens=True)
         ]
 
     def predict(self,

@@ -175,8 +175,8 @@ class BlipVideoQA(TrainableMixin, BaseModel):
 
     def _tokenize_answers(self, answers: List[str]):
         """``[DEC] answer [SEP] [PAD]...`` ids and mask, (N, L) each."""
-        tokens = self.tokenizer(answers, padding='longest',
-                                return_tensors='pt')
+        tokens = self.tokenizer(
+            answers, padding='longest', return_tensors='pt')
         ids = tokens.input_ids
         ids[:, 0] = self.tokenizer.bos_token_id
         return ids, tokens.attention_mask
@@ -282,8 +282,7 @@ class BlipVideoQA(TrainableMixin, BaseModel):
             ids,
             attention_mask=mask,
             encoder_hidden_states=states.repeat_interleave(k, dim=0),
-            encoder_attention_mask=attention_mask.repeat_interleave(
-                k, dim=0),
+            encoder_attention_mask=attention_mask.repeat_interleave(k, dim=0),
             return_dict=True).logits
         scores = answer_log_likelihood(logits, ids, mask).view(B, k)
         return topk.gather(1, scores.argmax(dim=1, keepdim=True))[:, 0]

@@ -10,7 +10,6 @@ from mmengine.model import BaseModel
 
 from mmvidlm.registry import MODELS
 from ..utils.trainable import TrainableMixin
-
 from .momentum import FeatureQueue, momentum_copy
 
 
@@ -211,10 +210,10 @@ class BlipVideoRetriever(TrainableMixin, BaseModel):
         """(B, C, T, H, W) clips -> (B, D) normalised embeddings."""
         return self._encode_video(video)[0]
 
-    def _encode_video(
-            self,
-            video: torch.Tensor,
-            momentum: bool = False) -> Tuple[torch.Tensor, torch.Tensor]:
+    def _encode_video(self,
+                      video: torch.Tensor,
+                      momentum: bool = False
+                      ) -> Tuple[torch.Tensor, torch.Tensor]:
         """Normalised embeddings (B, D) and the encoder's tokens (B, T, N,
         C), of the momentum encoder with ``momentum``."""
         if momentum:
@@ -401,20 +400,21 @@ class BlipVideoRetriever(TrainableMixin, BaseModel):
                     f'for every sample; got video indices {idx.tolist()} '
                     f'(all processes: {idx_world.tolist()}). Use a larger '
                     'batch or set itm_loss_weight=0.')
-            weights_t2v = F.softmax(text_feat @ video_world.t() / self.temp,
-                                    dim=1).masked_fill(same, 0)
-            weights_v2t = F.softmax(video_feat @ text_world.t() / self.temp,
-                                    dim=1).masked_fill(same, 0)
+            weights_t2v = F.softmax(
+                text_feat @ video_world.t() / self.temp,
+                dim=1).masked_fill(same, 0)
+            weights_v2t = F.softmax(
+                video_feat @ text_world.t() / self.temp,
+                dim=1).masked_fill(same, 0)
             neg_video = torch.multinomial(weights_t2v, 1)[:, 0]  # (B, )
             neg_text = torch.multinomial(weights_v2t, 1)[:, 0]
         logits = self._match_logits(
             torch.cat([ids, ids, ids_world[neg_text]]),
             torch.cat([mask, mask, mask_world[neg_text]]),
             torch.cat([tokens, tokens_world[neg_video], tokens]))
-        labels = torch.cat([
-            torch.ones_like(idx),
-            torch.zeros_like(idx).repeat(2)
-        ])
+        labels = torch.cat(
+            [torch.ones_like(idx),
+             torch.zeros_like(idx).repeat(2)])
         return self.multimodal_head.loss_module(logits, labels)
 
     def _match_logits(self, ids: torch.Tensor, mask: torch.Tensor,
@@ -430,8 +430,8 @@ class BlipVideoRetriever(TrainableMixin, BaseModel):
             return_dict=True)
         return self.multimodal_head((out.last_hidden_state[:, 0], ))
 
-    def predict(self, video: torch.Tensor,
-                text: Optional[Dict[str, torch.Tensor]],
+    def predict(self, video: torch.Tensor, text: Optional[Dict[str,
+                                                               torch.Tensor]],
                 data_samples: List) -> list:
         """Set ``video_feat`` (D,) and ``text_feat`` (n_i, D) per sample.
 
@@ -485,11 +485,11 @@ class BlipVideoRetriever(TrainableMixin, BaseModel):
         return logits[:, 1]
 
     @torch.no_grad()
-    def itm_rerank(
-        self, sim_t2v: torch.Tensor, video_tokens: Sequence[torch.Tensor],
-        text_ids: Sequence[torch.Tensor], text_rows: Sequence[int],
-        video_rows: Sequence[int]
-    ) -> Tuple[torch.Tensor, torch.Tensor]:
+    def itm_rerank(self, sim_t2v: torch.Tensor,
+                   video_tokens: Sequence[torch.Tensor],
+                   text_ids: Sequence[torch.Tensor], text_rows: Sequence[int],
+                   video_rows: Sequence[int]
+                   ) -> Tuple[torch.Tensor, torch.Tensor]:
         """Re-rank the ITC top ``itm_topk`` of some queries by ITM.
 
         A re-ranked candidate scores ``ITM logit + ITC similarity`` (BLIP);
@@ -515,8 +515,8 @@ class BlipVideoRetriever(TrainableMixin, BaseModel):
         for i in text_rows:  # one caption against its top videos
             top_sim, top = sim_t2v[i].topk(min(self.itm_topk, num_videos))
             logits = self.itm_logits([text_ids[i]] * len(top),
-                                     torch.stack([video_tokens[j]
-                                                  for j in top]))
+                                     torch.stack(
+                                         [video_tokens[j] for j in top]))
             t2v[i] = _rerank_row(sim_t2v[i], top, top_sim + logits.cpu())
         for j in video_rows:  # one video against its top captions
             top_sim, top = sim_t2v[:, j].topk(min(self.itm_topk, num_texts))

@@ -12,9 +12,8 @@ from .trainable import TrainableMixin, trainable_groups
 __all__ = [
     'LAYOUTS', 'NATIVE_LAYOUT', 'convert_state_dict', 'detect_layout',
     'PretrainedInit', 'cache_path', 'convert_checkpoint_file',
-    'download_cached', 'read_torchscript_weights',
-    'load_pretrained', 'load_weights', 'param_report', 'place_components',
-    'updated_params', 'visual_updated_params', 'frame_pairs', 'from_grid',
-    'patch_grid', 'to_grid',
-    'TrainableMixin', 'trainable_groups'
+    'download_cached', 'read_torchscript_weights', 'load_pretrained',
+    'load_weights', 'param_report', 'place_components', 'updated_params',
+    'visual_updated_params', 'frame_pairs', 'from_grid', 'patch_grid',
+    'to_grid', 'TrainableMixin', 'trainable_groups'
 ]

@@ -102,8 +102,7 @@ def _openai_clip_rules(src: str, conv_transform=None) -> list:
         KeyRule(rf'{src}conv1\.weight', 'visual.patch_embed.projection.weight',
                 conv_transform),
         KeyRule(rf'{src}class_embedding', 'visual.cls_token', _cls_token),
-        KeyRule(rf'{src}positional_embedding', 'visual.pos_embed',
-                _pos_embed),
+        KeyRule(rf'{src}positional_embedding', 'visual.pos_embed', _pos_embed),
         KeyRule(rf'{src}ln_pre\.(weight|bias)', r'visual.pre_norm.\1'),
         KeyRule(
             rf'{src}transformer\.resblocks\.(\d+)\.attn\.'
@@ -287,9 +286,9 @@ def detect_layout(state_dict: Dict[str, torch.Tensor]) -> str:
     return NATIVE_LAYOUT
 
 
-def convert_state_dict(
-        state_dict: Dict[str, torch.Tensor],
-        layout: Optional[str] = None) -> Tuple['OrderedDict', str]:
+def convert_state_dict(state_dict: Dict[str, torch.Tensor],
+                       layout: Optional[str] = None
+                       ) -> Tuple['OrderedDict', str]:
     """Convert upstream weights to mmvidlm's converted layout.
 
     Half-precision tensors (OpenAI's checkpoints) are returned in float32.

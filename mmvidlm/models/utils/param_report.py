@@ -73,8 +73,9 @@ def param_report(model: nn.Module) -> str:
         line = f'{part:<16}{total / 1e6:>11.2f}M{trainable / 1e6:>12.2f}M'
         lines.append(f'{line}  {PART_NAMES.get(part, "")}'.rstrip())
     backbone = getattr(model, 'backbone', None)
-    visual = (visual_updated_params(backbone)
-              if isinstance(backbone, nn.Module) else 0)
+    visual = (
+        visual_updated_params(backbone)
+        if isinstance(backbone, nn.Module) else 0)
     trainable = sum(t for _, t in parts.values())
     total = sum(t for t, _ in parts.values())
     lines.append(f'UP(visual): {visual / 1e6:.2f}M  '

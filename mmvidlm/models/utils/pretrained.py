@@ -60,8 +60,8 @@ COMPONENT_PLACES = {
                 'vision_encoder.', 'visual.'),
     'visual_m.': ('vision_backbone_m.', 'visual_encoder_m.', 'visual_m.'),
     'visual_proj.': ('visual_proj.', ),
-    'text_encoder.': ('text_backbone.', 'text_encoder.',
-                      'multimodal_backbone.'),
+    'text_encoder.':
+    ('text_backbone.', 'text_encoder.', 'multimodal_backbone.'),
     'text_encoder_m.': ('text_backbone_m.', 'text_encoder_m.'),
     'text_decoder.': ('seq_gen_head.decoder.', 'vqa_head.decoder.',
                       'text_decoder.', 'decoder.'),
@@ -232,8 +232,8 @@ def encoder_prefix(module: nn.Module) -> str:
     first place of :data:`COMPONENT_PLACES` ``['visual.']`` it has, or ``''``
     (the module is the encoder)."""
     names = module.state_dict().keys()
-    return next((p for p in COMPONENT_PLACES['visual.'][1:]
-                 if any(k.startswith(p) for k in names)), '')
+    return next((p for p in COMPONENT_PLACES['visual.'][1:] if any(
+        k.startswith(p) for k in names)), '')
 
 
 def check_loaded_fraction(module: nn.Module, loaded: Iterable[str],

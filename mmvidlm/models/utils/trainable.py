@@ -56,8 +56,11 @@ class TrainableMixin:
                     f'selector of {type(self).__name__}.select or a path '
                     f'of a submodule, e.g. {owned[-1].rsplit(".", 1)[0]!r}.')
             self.trainable_groups[entry] = names
-        selected = {n for names in self.trainable_groups.values()
-                    for n in names}
+        selected = {
+            n
+            for names in self.trainable_groups.values()
+            for n in names
+        }
         params = dict(self.named_parameters())
         for name in owned:
             params[name].requires_grad_(name in selected)
@@ -68,8 +71,7 @@ class TrainableMixin:
         momentum encoder, which follows its module and is never trained)."""
         others = [
             name + '.' for name, module in self.named_modules()
-            if name and isinstance(module, (TrainableMixin,
-                                            BaseAveragedModel))
+            if name and isinstance(module, (TrainableMixin, BaseAveragedModel))
         ]
         return [
             name for name, _ in self.named_parameters()

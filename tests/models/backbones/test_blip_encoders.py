@@ -49,7 +49,6 @@ EXPECTED = {
     'bitfit': r'.*bias$',
 }
 
-
 #: The groups of each encoder's spec, as ``trainable_groups`` names them.
 GROUPS = {
     'plain': ['backbone:layers.-1'],
@@ -58,9 +57,8 @@ GROUPS = {
     'temporal_ft': ['backbone:temporal'],
     'dual_attention': ['backbone:adapters'],
     'adapter': ['backbone:adapters'],
-    'houlsby_adapter': [
-        'backbone:adapters', 'backbone:layers.ln1', 'backbone:layers.ln2'
-    ],
+    'houlsby_adapter':
+    ['backbone:adapters', 'backbone:layers.ln1', 'backbone:layers.ln2'],
     'st_adapter': ['backbone:adapters'],
     'st_adapter_depthwise': ['backbone:adapters'],
     'bitfit': ['backbone:bias'],
@@ -91,10 +89,7 @@ def test_encoder_trains_only_what_its_config_says(name):
     model = build_encoder(name)
     assert 'optim_wrapper' not in Config.fromfile(
         osp.join(ENCODERS, f'{name}_vit-b16.py'))
-    trainable = {
-        n
-        for n, p in model.named_parameters() if p.requires_grad
-    }
+    trainable = {n for n, p in model.named_parameters() if p.requires_grad}
     expected = {
         n
         for n, _ in model.named_parameters()
@@ -106,10 +101,7 @@ def test_encoder_trains_only_what_its_config_says(name):
     out = model.backbone(torch.randn(2, 3, 4, 32, 32))
     assert out.shape == (2, 4, 17, 32)
     out.square().mean().backward()
-    with_grad = {
-        n
-        for n, p in model.named_parameters() if p.grad is not None
-    }
+    with_grad = {n for n, p in model.named_parameters() if p.grad is not None}
     assert with_grad == trainable
     groups = trainable_groups(model)
     assert sorted(groups) == sorted(GROUPS[name] + ['backbone:lp'] *

@@ -26,14 +26,14 @@ def test_frames_halve_at_every_insertion():
     model = InTIViT(**TINY, inti_layers=(1, 2, 3), out_type='raw')
     seen = []
     for module in model.between_blocks.values():
-        module.register_forward_hook(
-            lambda m, args, out: seen.append((args[0].shape[1],
-                                              out.shape[1])))
+        module.register_forward_hook(lambda m, args, out: seen.append(
+            (args[0].shape[1], out.shape[1])))
     assert model(clips()).shape == (2, 1, 17, 64)
     assert seen == [(8, 4), (4, 2), (2, 1)]
     # Each InTI's temporal embedding is made for the frames it receives.
-    assert [m.temporal_embed.embed.shape[1]
-            for m in model.between_blocks.values()] == [8, 4, 2]
+    assert [
+        m.temporal_embed.embed.shape[1] for m in model.between_blocks.values()
+    ] == [8, 4, 2]
 
 
 def test_no_insertion_equals_the_naive_vit():
@@ -68,14 +68,21 @@ def test_user_errors():
         InTIViT(**TINY, inti_layers=(3, 2))
     with pytest.raises(ValueError, match='strictly increasing'):
         InTIViT(**TINY, inti_layers=(2, 2))
-    with pytest.raises(ValueError, match='LinearPooling at 3 layers halves '
-                       'T 3 times: .* by 8, got 4'):
-        InTIViT(**dict(TINY, num_frames=4), inti_layers=(1, 2, 3),
-                compressor=dict(type='LinearPooling'))
+    with pytest.raises(
+            ValueError,
+            match='LinearPooling at 3 layers halves '
+            'T 3 times: .* by 8, got 4'):
+        InTIViT(
+            **dict(TINY, num_frames=4),
+            inti_layers=(1, 2, 3),
+            compressor=dict(type='LinearPooling'))
     with pytest.raises(ValueError, match='custom arch needs explicit'):
         InTIViT(
-            arch=dict(embed_dims=32, num_layers=2, num_heads=2,
-                      feedforward_channels=64))
+            arch=dict(
+                embed_dims=32,
+                num_layers=2,
+                num_heads=2,
+                feedforward_channels=64))
 
 
 @pytest.mark.parametrize('compressor,shape', [
@@ -93,8 +100,10 @@ def test_baselines_in_the_same_backbone(compressor, shape):
 
 
 def test_token_reducers_do_not_need_even_frames():
-    model = InTIViT(**dict(TINY, num_frames=6), out_type='raw',
-                    compressor=dict(type='TokenMerging', keep_ratio=0.5))
+    model = InTIViT(
+        **dict(TINY, num_frames=6),
+        out_type='raw',
+        compressor=dict(type='TokenMerging', keep_ratio=0.5))
     assert model(clips(T=6)).shape == (2, 6, 5, 64)
 
 
@@ -107,11 +116,13 @@ def test_local_mhra_layer_equals_the_image_layer_at_init():
     assert torch.allclose(local(x), image(x), atol=1e-6)
 
 
-@pytest.mark.parametrize('compressor,layer', [
-    (dict(type='InterFrameTokenInterpolation'), 'LocalMHRALayer'),
-    # The global blocks skip their DPE once ToMe broke the patch grid.
-    (dict(type='TokenMerging', keep_ratio=0.5), 'VideoTransformerLayer'),
-])
+@pytest.mark.parametrize(
+    'compressor,layer',
+    [
+        (dict(type='InterFrameTokenInterpolation'), 'LocalMHRALayer'),
+        # The global blocks skip their DPE once ToMe broke the patch grid.
+        (dict(type='TokenMerging', keep_ratio=0.5), 'VideoTransformerLayer'),
+    ])
 def test_with_uniformerv2_modules(compressor, layer):
     model = InTIViT(
         **TINY,

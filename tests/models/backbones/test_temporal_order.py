@@ -73,12 +73,13 @@ def build_tiny_encoder(config: str) -> torch.nn.Module:
     return model
 
 
-@pytest.mark.parametrize(
-    'name,config,sees_order',
-    [pytest.param(name, config, True, id=name)
-     for name, config in TEMPORAL.items()] +
-    [pytest.param(name, config, False, id=name)
-     for name, config in ORDER_BLIND.items()])
+@pytest.mark.parametrize('name,config,sees_order', [
+    pytest.param(name, config, True, id=name)
+    for name, config in TEMPORAL.items()
+] + [
+    pytest.param(name, config, False, id=name)
+    for name, config in ORDER_BLIND.items()
+])
 def test_reversing_the_frames(name, config, sees_order):
     model = build_tiny_encoder(config)
     torch.manual_seed(1)

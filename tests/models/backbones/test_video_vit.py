@@ -10,8 +10,7 @@ from mmvidlm.models.layers import VideoTransformerLayer
 from mmvidlm.models.utils import trainable_groups
 from mmvidlm.registry import MODELS
 
-ARCH = dict(
-    embed_dims=32, num_layers=3, num_heads=4, feedforward_channels=64)
+ARCH = dict(embed_dims=32, num_layers=3, num_heads=4, feedforward_channels=64)
 
 
 def tiny_vit(**kwargs) -> VideoViT:
@@ -153,8 +152,10 @@ def test_custom_init_survives_a_backbone_init_cfg():
             dict(type='LocalMHRALayer', layers=[2, 3]),
         ],
         between_block_cfgs={
-            1: dict(type='ConvPooling', embed_dims=64, num_frames=8),
-            2: dict(
+            1:
+            dict(type='ConvPooling', embed_dims=64, num_frames=8),
+            2:
+            dict(
                 type='InterFrameTokenInterpolation',
                 embed_dims=64,
                 num_frames=4)
@@ -222,5 +223,6 @@ def test_a_new_method_is_a_layer_type():
     whole = tiny_vit(
         layer_cfgs=dict(type='ToyShiftLayer', layers=[-1]),
         trainable=['ToyShiftLayer'])
-    assert all(n.startswith('layers.2.')
-               for n in trainable_groups(whole)[':ToyShiftLayer'])
+    assert all(
+        n.startswith('layers.2.')
+        for n in trainable_groups(whole)[':ToyShiftLayer'])

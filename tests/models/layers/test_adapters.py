@@ -79,8 +79,8 @@ def test_st_adapter_cls_tokens(project_cls):
         cls = cls + adapter.up(adapter.down(cls))
     torch.testing.assert_close(out[:, :, :1], cls)
     # patches: (B, T, 3*3, Ca) -> (B, Ca, T, 3, 3)
-    grid = adapter.down(x[:, :, 1:]).unflatten(2, (3, 3)).permute(
-        0, 4, 1, 2, 3)
+    grid = adapter.down(x[:, :, 1:]).unflatten(2,
+                                               (3, 3)).permute(0, 4, 1, 2, 3)
     conv = adapter.conv(grid).permute(0, 2, 3, 4, 1).flatten(2, 3)
     torch.testing.assert_close(out[:, :, 1:], x[:, :, 1:] + adapter.up(conv))
     assert adapter.conv.groups == 1

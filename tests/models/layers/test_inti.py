@@ -101,8 +101,7 @@ def test_every_context_and_fusion_runs(levels, fusion):
             InTIWeightPredictor(C, 8, levels, fusion)
         return
     inti = InterFrameTokenInterpolation(
-        C, num_frames=4, reduced_dims=8, context_levels=levels,
-        fusion=fusion)
+        C, num_frames=4, reduced_dims=8, context_levels=levels, fusion=fusion)
     assert inti(tokens()).shape == (2, 2, N, C)
     assert set(inti.predictor.contexts) == set(levels)
 
@@ -136,5 +135,6 @@ def test_user_errors():
     with pytest.raises(ValueError, match='head'):
         InTIWeightPredictor(C, 8, head='tanh')
     with pytest.raises(ValueError, match='square grid'):
-        InterFrameTokenInterpolation(C, num_frames=4)(
-            torch.randn(1, 4, 1 + 5, C))
+        InterFrameTokenInterpolation(
+            C, num_frames=4)(
+                torch.randn(1, 4, 1 + 5, C))

@@ -25,13 +25,15 @@ def test_merge_is_size_weighted():
     merge = TokenMerging(8, 0.5)
     out, size = merge(x, torch.ones(2, 3, 17, 1))
     # The size-weighted sum of the patch tokens is preserved ...
-    assert torch.allclose((out[:, :, 1:] * size[:, :, 1:]).sum(2),
-                          x[:, :, 1:].sum(2), atol=1e-5)
+    assert torch.allclose(
+        (out[:, :, 1:] * size[:, :, 1:]).sum(2), x[:, :, 1:].sum(2), atol=1e-5)
     # ... also across two merges (sizes are carried).
     out2, size2 = merge(out, size)
     assert out2.shape[2] == 1 + 4
-    assert torch.allclose((out2[:, :, 1:] * size2[:, :, 1:]).sum(2),
-                          x[:, :, 1:].sum(2), atol=1e-4)
+    assert torch.allclose(
+        (out2[:, :, 1:] * size2[:, :, 1:]).sum(2),
+        x[:, :, 1:].sum(2),
+        atol=1e-4)
 
 
 def test_merges_the_most_similar_tokens():

@@ -12,7 +12,8 @@ from mmvidlm.models.layers import (TokenMixAttention, TokenMixLayer,
 C, HEADS = 32, 4
 
 
-def hand_token_mix(attn: TokenMixAttention, x: torch.Tensor,
+def hand_token_mix(attn: TokenMixAttention,
+                   x: torch.Tensor,
                    other_frame_scale=None) -> torch.Tensor:
     """Eq. 8 query by query, with the reference's mask.
 
@@ -101,8 +102,10 @@ def test_token_mix_vit_loads_image_weights_and_matches_with_one_frame():
     # more frames: the token-mixing layers see the other frames
     x = torch.randn(1, 3, 4, 32, 32)
     assert not torch.allclose(mixed(x)[:, 0], mixed(x[:, :, :1])[:, 0])
-    assert [i for i, layer in enumerate(mixed.layers)
-            if isinstance(layer.attn, TokenMixAttention)] == [0, 3]
+    assert [
+        i for i, layer in enumerate(mixed.layers)
+        if isinstance(layer.attn, TokenMixAttention)
+    ] == [0, 3]
 
 
 @pytest.mark.parametrize('layers', [[4], [-5], [1, -3]])

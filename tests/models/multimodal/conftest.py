@@ -7,8 +7,8 @@ import pytest
 import torch
 from mmengine.config import Config
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
+REPO_ROOT = osp.dirname(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 #: The tiny BLIP of the demos (configs/_base_/models/blip_tiny.py).
 TINY_BLIP = Config.fromfile(
     osp.join(REPO_ROOT, 'configs', '_base_', 'models', 'blip_tiny.py'))
@@ -78,8 +78,9 @@ def batch(texts, video_idx=None, num_frames=4):
         if text is not None:
             s.text = text
         s.set_metainfo(
-            dict(video_id=f'v{i}',
-                 video_idx=i if video_idx is None else video_idx[i]))
+            dict(
+                video_id=f'v{i}',
+                video_idx=i if video_idx is None else video_idx[i]))
         samples.append(s)
     inputs = [
         torch.randint(0, 256, (1, 3, num_frames, 32, 32)).float()

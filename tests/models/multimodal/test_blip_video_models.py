@@ -20,13 +20,13 @@ def test_preprocessor_normalises_and_tokenises(captioner):
 
 def test_captioner_no_projection_and_loss(captioner):
     # BLIP's decoder reads the encoder's tokens: no projection parameters.
-    assert not any(n.startswith('vision_proj.')
-                   for n, _ in captioner.named_parameters())
+    assert not any(
+        n.startswith('vision_proj.') for n, _ in captioner.named_parameters())
     data = captioner.data_preprocessor(
         batch(['a red circle', 'a bar rotates clockwise']), training=True)
     input_ids, attn, labels = captioner._decoder_inputs(data['text'])
-    prompt = captioner.tokenizer('a picture of ',
-                                 add_special_tokens=False).input_ids
+    prompt = captioner.tokenizer(
+        'a picture of ', add_special_tokens=False).input_ids
     assert input_ids[0, :4].tolist() == [30522] + prompt
     assert input_ids[0, 4:8].tolist() == captioner.tokenizer(
         'a red circle', add_special_tokens=False).input_ids + [102]
@@ -49,8 +49,9 @@ def test_captioner_predict(captioner):
     assert len(samples) == 3
     for s in samples:
         assert isinstance(s.pred_caption, str)
-        assert 2 <= len(captioner.tokenizer(
-            s.pred_caption, add_special_tokens=False).input_ids) <= 5 + 2
+        assert 2 <= len(
+            captioner.tokenizer(s.pred_caption,
+                                add_special_tokens=False).input_ids) <= 5 + 2
     assert captioner(**data, mode='tensor').shape == (3, 4 * 17, 64)
 
 
@@ -89,9 +90,7 @@ def test_retriever_predict_splits_texts_per_video(retriever):
     assert samples[0].text_feat.shape == (2, 32)
     assert samples[1].text_feat.shape == (1, 32)
     assert samples[0].video_feat.shape == (32, )
-    torch.testing.assert_close(samples[0].video_feat.norm(),
-                               torch.tensor(1.))
-
+    torch.testing.assert_close(samples[0].video_feat.norm(), torch.tensor(1.))
 
 
 def test_retriever_itc_across_two_ranks(retriever, monkeypatch):
@@ -128,10 +127,10 @@ def test_retriever_itc_across_two_ranks(retriever, monkeypatch):
         monkeypatch.setattr(module.dist, 'all_gather', all_gather)
         retriever.zero_grad()
         part = halves[rank]
-        rank_loss = retriever.loss(
-            data['video'][part],
-            {k: v[part] for k, v in data['text'].items()},
-            data['data_samples'][part])['itc_loss']
+        rank_loss = retriever.loss(data['video'][part], {
+            k: v[part]
+            for k, v in data['text'].items()
+        }, data['data_samples'][part])['itc_loss']
         torch.testing.assert_close(rank_loss, loss)
         rank_loss.backward()
         grads.append(retriever.vision_neck.weight.grad.clone())

@@ -21,7 +21,8 @@ def tiny_qa_cfg(**kwargs) -> dict:
                 med_config=TINY_MED_CONFIG),
             num_beams=2),
         data_preprocessor=dict(
-            type='VideoTextDataPreprocessor', tokenizer=TOKENIZER,
+            type='VideoTextDataPreprocessor',
+            tokenizer=TOKENIZER,
             max_txt_len=20),
         answer_list=ANSWERS)
     cfg.update(kwargs)
@@ -62,8 +63,9 @@ def test_loss_is_weighted_sum_over_answers(qa_model):
     data = qa_batch(qa_model, ['what color is it'], [['red', 'blue']])
     both = qa_model(**data, mode='loss')['vqa_loss']
     singles = [
-        qa_model(**qa_batch(qa_model, ['what color is it'], [[a]]),
-                 mode='loss')['vqa_loss'] for a in ('red', 'blue')
+        qa_model(
+            **qa_batch(qa_model, ['what color is it'], [[a]]),
+            mode='loss')['vqa_loss'] for a in ('red', 'blue')
     ]
     torch.testing.assert_close(both, singles[0] + singles[1])
     # two questions: the mean over the batch
@@ -150,7 +152,9 @@ def test_likelihood_of_padded_candidates(qa_model):
     torch.testing.assert_close(
         answer_log_likelihood(logits, qa_model.answer_ids,
                               qa_model.answer_mask),
-        torch.tensor(expected), rtol=1e-4, atol=1e-4)
+        torch.tensor(expected),
+        rtol=1e-4,
+        atol=1e-4)
 
 
 def test_rank_scores_only_the_top_first_tokens(qa_model):
@@ -176,8 +180,8 @@ def test_generate_answers(registered):
     torch.manual_seed(0)
     model = MODELS.build(
         tiny_qa_cfg(inference_method='generate', answer_list=None)).eval()
-    samples = model(**qa_batch(model, ['what is it', 'which way']),
-                    mode='predict')
+    samples = model(
+        **qa_batch(model, ['what is it', 'which way']), mode='predict')
     assert len(samples) == 2
     for sample in samples:
         assert isinstance(sample.pred_answer, str)
@@ -223,8 +227,9 @@ def test_width_mismatch_is_reported(registered):
     med = dict(TINY_MED_CONFIG, encoder_width=96)
     with pytest.raises(ValueError, match='encoder_width=64'):
         MODELS.build(
-            tiny_qa_cfg(multimodal_backbone=dict(
-                type='mmpretrain.XBertEncoder', med_config=med)))
+            tiny_qa_cfg(
+                multimodal_backbone=dict(
+                    type='mmpretrain.XBertEncoder', med_config=med)))
 
 
 def test_blip_vqa_text_modules_find_their_place(qa_model):
@@ -232,10 +237,14 @@ def test_blip_vqa_text_modules_find_their_place(qa_model):
     multimodal_backbone / vqa_head.decoder."""
     from mmvidlm.models.utils.pretrained import place_components
     converted = {
-        **{f'text_encoder.{k}': v
-           for k, v in qa_model.multimodal_backbone.state_dict().items()},
-        **{f'text_decoder.{k}': v
-           for k, v in qa_model.vqa_head.decoder.state_dict().items()},
+        **{
+            f'text_encoder.{k}': v
+            for k, v in qa_model.multimodal_backbone.state_dict().items()
+        },
+        **{
+            f'text_decoder.{k}': v
+            for k, v in qa_model.vqa_head.decoder.state_dict().items()
+        },
     }
     placed = place_components(converted, qa_model)
     assert set(placed) <= set(qa_model.state_dict())
@@ -253,5 +262,5 @@ def test_trainable_groups(registered):
     assert 'vqa_head.decoder.cls.predictions.transform.dense.weight' \
         not in frozen
     assert not any(n.startswith('backbone.') for n in frozen)
-    assert all(p.requires_grad for p in MODELS.build(
-        tiny_qa_cfg()).parameters())
+    assert all(
+        p.requires_grad for p in MODELS.build(tiny_qa_cfg()).parameters())

@@ -43,8 +43,9 @@ def pairwise_itm(model, samples):
                     encoder_hidden_states=tokens,
                     encoder_attention_mask=torch.ones(tokens.shape[:2]),
                     return_dict=True)
-                row.append(model.multimodal_head(
-                    (out.last_hidden_state[:, 0], ))[0, 1])
+                row.append(
+                    model.multimodal_head((out.last_hidden_state[:, 0], ))[0,
+                                                                           1])
             rows.append(torch.stack(row))
     return torch.stack(rows).detach()
 
@@ -92,12 +93,12 @@ def test_rerank_top2_keeps_the_rest_in_itc_order(predictions):
 
 def test_rerank_rows_split_between_processes_sum_to_all(predictions):
     model, samples, sim = predictions
-    args = sim, [s.video_tokens for s in samples], [
-        t for s in samples for t in s.text_ids
-    ]
+    args = sim, [s.video_tokens
+                 for s in samples], [t for s in samples for t in s.text_ids]
     whole = model.itm_rerank(*args, range(5), range(4))
-    parts = [model.itm_rerank(*args, range(r, 5, 2), range(r, 4, 2))
-             for r in (0, 1)]
+    parts = [
+        model.itm_rerank(*args, range(r, 5, 2), range(r, 4, 2)) for r in (0, 1)
+    ]
     for k in (0, 1):
         torch.testing.assert_close(parts[0][k] + parts[1][k], whole[k])
 

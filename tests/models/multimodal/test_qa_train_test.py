@@ -18,14 +18,20 @@ def test_qa_demo_trains_and_tests(tmp_path, run_tool, synthetic_options):
         'train_dataloader.batch_size=64', 'test_dataloader.batch_size=32',
         'param_scheduler=[]', 'default_hooks.logger.interval=1'
     ]
-    log = run_tool('train.py', CONFIG, '--work-dir', tmp_path,
-                   cfg_options=options).stdout.replace('  ', ' ')
+    log = run_tool(
+        'train.py', CONFIG, '--work-dir', tmp_path,
+        cfg_options=options).stdout.replace('  ', ' ')
     assert 'Epoch(train) [1][1/1]' in log and 'vqa_loss:' in log
     checkpoint = tmp_path / 'epoch_1.pth'
     answers = tmp_path / 'answers.json'
-    log = run_tool('test.py', CONFIG, checkpoint, '--work-dir', tmp_path,
-                   cfg_options=options +
-                   [f'test_evaluator.prediction_file={answers}']).stdout
+    log = run_tool(
+        'test.py',
+        CONFIG,
+        checkpoint,
+        '--work-dir',
+        tmp_path,
+        cfg_options=options +
+        [f'test_evaluator.prediction_file={answers}']).stdout
     with open(sorted(glob.glob(f'{tmp_path}/*/*.json'))[-1]) as f:
         metrics = json.load(f)
     for name in ('accuracy', 'accuracy_color', 'accuracy_shape',

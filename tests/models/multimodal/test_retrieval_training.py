@@ -9,7 +9,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmvidlm.models.multimodal.momentum import FeatureQueue, momentum_copy
-
 from .conftest import batch, tiny_retriever_cfg
 
 #: The reference's recipe (configs/retrieval_msrvtt.yaml), a tiny queue.
@@ -78,8 +77,7 @@ def test_momentum_without_queue_and_alpha_is_in_batch_itc(registered):
     itc_only = model.loss(**data)
     assert set(itc_only) == {'itc_loss'}
     with_momentum = build(momentum=0.995).loss(**data)
-    torch.testing.assert_close(with_momentum['itc_loss'],
-                               itc_only['itc_loss'])
+    torch.testing.assert_close(with_momentum['itc_loss'], itc_only['itc_loss'])
 
 
 def test_recipe_losses_queue_and_distillation(registered):
@@ -114,9 +112,10 @@ def test_recipe_losses_queue_and_distillation(registered):
         pos = pos / pos.sum(1, keepdim=True)
         t_v2t = 0.4 * F.softmax(video @ text_keys.t() / temp, 1) + 0.6 * pos
         t_t2v = 0.4 * F.softmax(text @ video_keys.t() / temp, 1) + 0.6 * pos
-        ref = -((F.log_softmax(video @ text_keys.t() / temp, 1) * t_v2t).sum(
-            1).mean() + (F.log_softmax(text @ video_keys.t() / temp, 1) *
-                         t_t2v).sum(1).mean()) / 2
+        ref = -((F.log_softmax(video @ text_keys.t() / temp, 1) *
+                 t_v2t).sum(1).mean() +
+                (F.log_softmax(text @ video_keys.t() / temp, 1) *
+                 t_t2v).sum(1).mean()) / 2
     torch.testing.assert_close(losses['itc_loss'].detach(), ref)
     # The batch entered the queue at 0..3; the pointer moved on.
     assert model.queue.idx_queue[0].tolist() == VIDEO_IDX + [-100] * 2
@@ -132,8 +131,8 @@ def test_itm_hard_negatives_are_other_videos(registered):
         batch(TEXTS, video_idx=VIDEO_IDX), training=True)
     seen = []
     match_logits = model._match_logits
-    model._match_logits = lambda *args: (seen.append(args) or
-                                         match_logits(*args))
+    model._match_logits = lambda *args: (
+        seen.append(args) or match_logits(*args))
     video_feat, tokens = model._encode_video(data['video'])
     text_feat = model.encode_text(data['text'])
     tokens = tokens.flatten(1, 2)
@@ -151,8 +150,8 @@ def test_itm_hard_negatives_are_other_videos(registered):
         torch.testing.assert_close(video_tokens[8:], tokens)
         for i in range(4):
             neg_video = [
-                j for j in range(4) if torch.equal(video_tokens[4 + i],
-                                                   tokens[j])
+                j for j in range(4)
+                if torch.equal(video_tokens[4 + i], tokens[j])
             ]
             neg_text = [
                 j for j in range(4)
@@ -178,10 +177,10 @@ def _recipe_worker(rank, world_size, port, out):
     data = model.data_preprocessor(
         batch(TEXTS, video_idx=VIDEO_IDX), training=True)
     half = slice(2 * rank, 2 * rank + 2)
-    losses = model.loss(data['video'][half],
-                        {k: v[half]
-                         for k, v in data['text'].items()},
-                        data['data_samples'][half])
+    losses = model.loss(data['video'][half], {
+        k: v[half]
+        for k, v in data['text'].items()
+    }, data['data_samples'][half])
     sum(losses.values()).backward()  # ITM's gather passes gradients back
     grad = model.backbone.patch_embed.projection.weight.grad
     queues = [model.queue.video_queue.clone()]

@@ -82,8 +82,10 @@ def test_config_builds(config, registered):
     paramwise = optim.pop('paramwise_cfg', None)
     # The trainable patterns must match parameters (a typo raises).
     OPTIM_WRAPPER_CONSTRUCTORS.build(
-        dict(type=constructor, optim_wrapper_cfg=optim,
-             paramwise_cfg=paramwise))(model)
+        dict(
+            type=constructor, optim_wrapper_cfg=optim,
+            paramwise_cfg=paramwise))(
+                model)
     trainable = {n for n, p in model.named_parameters() if p.requires_grad}
     online = {n for n, _ in model.named_parameters() if '_m.' not in n}
     assert not trainable - online  # momentum copies follow by EMA

@@ -13,17 +13,13 @@ SEP, WORD = 102, 2000  # [SEP] and 'to'
 def build(**generation_cfg):
     from mmvidlm.registry import MODELS
     torch.manual_seed(0)
-    return MODELS.build(
-        tiny_captioner_cfg(generation_cfg=generation_cfg)).eval()
+    return MODELS.build(tiny_captioner_cfg(
+        generation_cfg=generation_cfg)).eval()
 
 
 def clips(batch_size=3):
-    return torch.randn(batch_size,
-                       3,
-                       4,
-                       32,
-                       32,
-                       generator=torch.Generator().manual_seed(0))
+    return torch.randn(
+        batch_size, 3, 4, 32, 32, generator=torch.Generator().manual_seed(0))
 
 
 def set_bias(captioner, **bias):

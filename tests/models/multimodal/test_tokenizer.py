@@ -51,8 +51,9 @@ def test_missing_tokenizer_fails_at_build(registered, tmp_path):
     cfg = tiny_captioner_cfg()
     cfg['data_preprocessor'] = dict(
         cfg['data_preprocessor'],
-        tokenizer=dict(type='BlipTokenizer',
-                       name_or_path=str(tmp_path / 'bert' / 'vocab.txt')))
+        tokenizer=dict(
+            type='BlipTokenizer',
+            name_or_path=str(tmp_path / 'bert' / 'vocab.txt')))
     with pytest.raises(FileNotFoundError, match='tokenizer.name_or_path'):
         MODELS.build(cfg)
 
@@ -69,8 +70,9 @@ def test_unreachable_hub_fails_fast(tmp_path):
     tokenizer fails in seconds with the message that says what to do (the
     Hugging Face client alone retries for about 3 minutes)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith('HF_')}
-    env.update(HF_ENDPOINT=f'http://127.0.0.1:{closed_port()}',
-               HF_HOME=str(tmp_path / 'hf_home'))
+    env.update(
+        HF_ENDPOINT=f'http://127.0.0.1:{closed_port()}',
+        HF_HOME=str(tmp_path / 'hf_home'))
     code = textwrap.dedent("""
         import time
         from mmvidlm.models.multimodal.tokenizer import BlipTokenizer

@@ -60,25 +60,27 @@ def layer(index: int, backbone) -> set:
 FAMILIES = [
     ('blip-b_msvd-caption.py', {'TokenMixLayer', 'lp'}, {'lh'}),
     ('blip-b_msrvtt-caption.py', {'TokenMixLayer', 'lp'}, {'lh'}),
-    ('tokenmix-layer3_blip-b_msvd-caption.py', {'TokenMixLayer', 'lp'},
-     {'lh'}),
+    ('tokenmix-layer3_blip-b_msvd-caption.py', {'TokenMixLayer',
+                                                'lp'}, {'lh'}),
     # Table 4: LP / LH / ATTN / FFN.
     ('ablation-layer_blip-b_msvd-caption.py', {'TokenMixLayer'}, set()),
-    ('ablation-layer-lp_blip-b_msvd-caption.py', {'TokenMixLayer', 'lp'},
-     set()),
+    ('ablation-layer-lp_blip-b_msvd-caption.py', {'TokenMixLayer',
+                                                  'lp'}, set()),
     ('ablation-layer-lh_blip-b_msvd-caption.py', {'TokenMixLayer'}, {'lh'}),
     ('ablation-lp-lh_blip-b_msvd-caption.py', {'lp'}, {'lh'}),
     ('ablation-attn-lp-lh_blip-b_msvd-caption.py',
      {'TokenMixLayer.attn', 'lp'}, {'lh'}),
-    ('ablation-ffn-lp-lh_blip-b_msvd-caption.py', {'TokenMixLayer.ffn', 'lp'},
-     {'lh'}),
+    ('ablation-ffn-lp-lh_blip-b_msvd-caption.py', {'TokenMixLayer.ffn',
+                                                   'lp'}, {'lh'}),
     ('blip-b_msrvtt-retrieval.py', {'TokenMixLayer', 'lp'},
      {'lp', 'lh', 'itc', 'itm', 'text_backbone'}),
 ]
 
 
-@pytest.mark.parametrize('config,encoder_groups,model_groups', FAMILIES,
-                         ids=[f[0][:-3] for f in FAMILIES])
+@pytest.mark.parametrize(
+    'config,encoder_groups,model_groups',
+    FAMILIES,
+    ids=[f[0][:-3] for f in FAMILIES])
 def test_trainable_groups(config, encoder_groups, model_groups, registered):
     model = build(config)
     backbone = model.backbone
@@ -94,9 +96,11 @@ def test_trainable_groups(config, encoder_groups, model_groups, registered):
         expected |= layer(mixing, backbone)
     for part in ('attn', 'ffn'):
         if f'TokenMixLayer.{part}' in groups:
-            names = {f'layers.11.{part}.{n}'
-                     for n, _ in getattr(backbone.layers[11],
-                                         part).named_parameters()}
+            names = {
+                f'layers.11.{part}.{n}'
+                for n, _ in getattr(backbone.layers[11],
+                                    part).named_parameters()
+            }
             assert set(groups[f'TokenMixLayer.{part}']) == names
             expected |= names
     assert trained(backbone) == expected  # every other layer frozen
@@ -104,8 +108,8 @@ def test_trainable_groups(config, encoder_groups, model_groups, registered):
     outside = {n for n in trained(model) if not n.startswith('backbone.')}
     if model.__class__.__name__ == 'BlipVideoCaptioner':
         # No projection between encoder and decoder, as BLIP.
-        assert not any(n.startswith('vision_proj')
-                       for n, _ in model.named_parameters())
+        assert not any(
+            n.startswith('vision_proj') for n, _ in model.named_parameters())
         assert outside == (LH if 'lh' in model_groups else set())
         return
     # Retrieval, as the reference: the whole text encoder, both
@@ -117,8 +121,8 @@ def test_trainable_groups(config, encoder_groups, model_groups, registered):
                                'multimodal_head', 'temp')
     }
     assert outside == expected
-    assert any(n.startswith('backbone_m.')
-               for n, _ in model.named_parameters())
+    assert any(
+        n.startswith('backbone_m.') for n, _ in model.named_parameters())
     assert not any('_m.' in n for n in trained(model))
 
 
@@ -149,8 +153,7 @@ def test_full_size_encoder_groups(registered):
     params = dict(backbone.named_parameters())
 
     def count(group):
-        return sum(params[n].numel()
-                   for n in backbone.trainable_groups[group])
+        return sum(params[n].numel() for n in backbone.trainable_groups[group])
 
     assert count('TokenMixLayer') == 7087872
     # 16 * 16 * 3 * 768 + 768, 197 * 768, 768, 2 * 768
@@ -169,8 +172,11 @@ def test_retrieval_recipe_settings(config):
             model.itm_loss_weight, model.negative_all_rank,
             model.itm_topk) == (0.995, 57600, 0.4, 1., True, 128)
     assert cfg.custom_hooks == [
-        dict(type='mmpretrain.WarmupParamHook', param_name='alpha',
-             module_name='queue', warmup_epochs=1)
+        dict(
+            type='mmpretrain.WarmupParamHook',
+            param_name='alpha',
+            module_name='queue',
+            warmup_epochs=1)
     ]
     assert cfg.train_cfg.max_epochs == 6
     assert cfg.param_scheduler[0].T_max == cfg.param_scheduler[0].end == 6
@@ -188,7 +194,8 @@ def test_retrieval_loss_is_itc_plus_itm(registered):
     assert model.queue.video_queue.shape[1] == 57600
     data = model.data_preprocessor(
         batch(['a red circle', 'a red ball', 'a bar', 'a square'],
-              video_idx=[0, 0, 1, 2]), training=True)
+              video_idx=[0, 0, 1, 2]),
+        training=True)
     losses = model(**data, mode='loss')
     assert set(losses) == {'itc_loss', 'itm_loss'}
     assert all(torch.isfinite(v) and v > 0 for v in losses.values())
@@ -245,8 +252,8 @@ def test_caption_generation_counts_as_the_reference(registered):
     model(**model.data_preprocessor(batch([None, None])), mode='predict')
     (call, ) = calls
     assert call['input_ids'].tolist() == [[model.tokenizer.bos_token_id]] * 2
-    assert (call['max_length'], call['min_length'], call['num_beams']) == (
-        32, 5, 3)
+    assert (call['max_length'], call['min_length'],
+            call['num_beams']) == (32, 5, 3)
 
 
 def test_captioner_projects_only_between_different_widths(registered):
@@ -256,15 +263,18 @@ def test_captioner_projects_only_between_different_widths(registered):
     from .conftest import TINY_BACKBONE, tiny_captioner_cfg
     same = MODELS.build(tiny_captioner_cfg())
     assert isinstance(same.vision_proj, torch.nn.Identity)
-    wide = dict(TINY_BACKBONE,
-                arch=dict(embed_dims=96, num_layers=2, num_heads=4,
-                          feedforward_channels=128))
+    wide = dict(
+        TINY_BACKBONE,
+        arch=dict(
+            embed_dims=96, num_layers=2, num_heads=4,
+            feedforward_channels=128))
     model = MODELS.build(
         tiny_captioner_cfg(backbone=wide, trainable=['vision_proj']))
     assert (model.vision_proj.in_features,
             model.vision_proj.out_features) == (96, 64)
     assert trained(model) - {
-        n for n, _ in model.named_parameters() if n.startswith('backbone.')
+        n
+        for n, _ in model.named_parameters() if n.startswith('backbone.')
     } == {'vision_proj.weight', 'vision_proj.bias'}
     tokens = model(torch.randn(2, 3, 4, 32, 32), mode='tensor')
     assert tokens.shape[-1] == 64

@@ -18,8 +18,8 @@ RETRIEVAL = osp.join(REPO_ROOT, 'configs', 'demo',
                      'tokenmix_blip-tiny_synthetic-retrieval.py')
 SHORT = [
     'train_cfg.max_epochs=1', 'train_cfg.val_interval=2',
-    'train_dataloader.batch_size=12',
-    'test_dataloader.batch_size=12', 'param_scheduler=[]'
+    'train_dataloader.batch_size=12', 'test_dataloader.batch_size=12',
+    'param_scheduler=[]'
 ]
 
 
@@ -27,8 +27,13 @@ def train_and_test(run_tool, config, work_dir, options):
     run_tool('train.py', config, '--work-dir', work_dir, cfg_options=options)
     checkpoint = osp.join(work_dir, 'epoch_1.pth')
     assert osp.exists(checkpoint)
-    proc = run_tool('test.py', config, checkpoint, '--work-dir', work_dir,
-                    cfg_options=options)
+    proc = run_tool(
+        'test.py',
+        config,
+        checkpoint,
+        '--work-dir',
+        work_dir,
+        cfg_options=options)
     with open(sorted(glob.glob(f'{work_dir}/*/*.json'))[-1]) as f:
         return json.load(f), proc.stdout
 
@@ -62,9 +67,15 @@ def test_retriever_train_and_test(tmp_path, run_tool, synthetic_options):
     # ITM re-ranking of the top 3 through RetrievalTestLoop
     dump = tmp_path / 'reranked.pkl'
     work_dir = tmp_path / 'itm'
-    run_tool('test.py', RETRIEVAL, tmp_path / 'epoch_1.pth', '--work-dir',
-             work_dir, '--dump', dump,
-             cfg_options=synthetic_options + SHORT + ['model.itm_topk=3'])
+    run_tool(
+        'test.py',
+        RETRIEVAL,
+        tmp_path / 'epoch_1.pth',
+        '--work-dir',
+        work_dir,
+        '--dump',
+        dump,
+        cfg_options=synthetic_options + SHORT + ['model.itm_topk=3'])
     with open(glob.glob(f'{work_dir}/*/*.json')[-1]) as f:
         itm_metrics = json.load(f)
     samples = load(dump)
@@ -78,8 +89,9 @@ def test_retriever_train_and_test(tmp_path, run_tool, synthetic_options):
             assert set(row.topk(3).indices.tolist()) == set(
                 itc_row.topk(3).indices.tolist())
     expected = retrieval_scores(
-        t2v.numpy(), [i for i, s in enumerate(samples)
-                      for _ in s['t2v_scores']], sim_v2t=v2t.numpy())
+        t2v.numpy(),
+        [i for i, s in enumerate(samples) for _ in s['t2v_scores']],
+        sim_v2t=v2t.numpy())
     for name, value in expected.items():
         assert itm_metrics[f'retrieval/{name}'] == pytest.approx(
             value, abs=1e-3)

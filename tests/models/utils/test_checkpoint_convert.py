@@ -9,29 +9,27 @@ from mmvidlm.models.utils import (convert_state_dict, detect_layout,
                                   load_pretrained)
 
 TINY = dict(embed_dims=64, num_layers=2, num_heads=4, feedforward_channels=256)
-CLIP_VIT = dict(arch=TINY,
-                img_size=32,
-                patch_size=8,
-                num_frames=2,
-                pre_norm=True,
-                act_cfg=dict(type='mmpretrain.QuickGELU'),
-                norm_cfg=dict(type='LN', eps=1e-5),
-                out_type='raw')
-BLIP_VIT = dict(CLIP_VIT,
-                pre_norm=False,
-                act_cfg=dict(type='GELU'),
-                norm_cfg=dict(type='LN', eps=1e-6))
+CLIP_VIT = dict(
+    arch=TINY,
+    img_size=32,
+    patch_size=8,
+    num_frames=2,
+    pre_norm=True,
+    act_cfg=dict(type='mmpretrain.QuickGELU'),
+    norm_cfg=dict(type='LN', eps=1e-5),
+    out_type='raw')
+BLIP_VIT = dict(
+    CLIP_VIT,
+    pre_norm=False,
+    act_cfg=dict(type='GELU'),
+    norm_cfg=dict(type='LN', eps=1e-6))
 TOL = dict(atol=1e-5, rtol=1e-5)
 
 
 def clips() -> torch.Tensor:
     """(B, C, T, H, W) = (2, 3, 2, 32, 32) random clips."""
-    return torch.randn(2,
-                       3,
-                       2,
-                       32,
-                       32,
-                       generator=torch.Generator().manual_seed(1))
+    return torch.randn(
+        2, 3, 2, 32, 32, generator=torch.Generator().manual_seed(1))
 
 
 def frames(x: torch.Tensor) -> torch.Tensor:
@@ -83,15 +81,16 @@ def test_openai_clip_half_precision_and_other_resolution(
 
 def test_hf_clip(tmp_path, randomize_norms):
     transformers = pytest.importorskip('transformers')
-    config = transformers.CLIPVisionConfig(hidden_size=64,
-                                           intermediate_size=256,
-                                           num_hidden_layers=2,
-                                           num_attention_heads=4,
-                                           image_size=32,
-                                           patch_size=8,
-                                           projection_dim=32,
-                                           hidden_act='quick_gelu',
-                                           layer_norm_eps=1e-5)
+    config = transformers.CLIPVisionConfig(
+        hidden_size=64,
+        intermediate_size=256,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        image_size=32,
+        patch_size=8,
+        projection_dim=32,
+        hidden_act='quick_gelu',
+        layer_norm_eps=1e-5)
     torch.manual_seed(0)
     hf = transformers.CLIPVisionModelWithProjection(config).eval()
     randomize_norms(hf)
@@ -127,21 +126,23 @@ def test_hf_blip(tmp_path, randomize_norms):
     transformers = pytest.importorskip('transformers')
     from mmpretrain.models.multimodal.blip.language_model import \
         XBertLMHeadDecoder
-    vision = dict(hidden_size=64,
-                  intermediate_size=256,
-                  num_hidden_layers=2,
-                  num_attention_heads=4,
-                  image_size=32,
-                  patch_size=8,
-                  hidden_act='gelu',
-                  layer_norm_eps=1e-6)
-    text = dict(vocab_size=100,
-                hidden_size=64,
-                encoder_hidden_size=64,
-                intermediate_size=128,
-                num_hidden_layers=2,
-                num_attention_heads=4,
-                max_position_embeddings=32)
+    vision = dict(
+        hidden_size=64,
+        intermediate_size=256,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        image_size=32,
+        patch_size=8,
+        hidden_act='gelu',
+        layer_norm_eps=1e-6)
+    text = dict(
+        vocab_size=100,
+        hidden_size=64,
+        encoder_hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        max_position_embeddings=32)
     torch.manual_seed(0)
     hf = transformers.BlipForConditionalGeneration(
         transformers.BlipConfig(vision_config=vision,
@@ -162,18 +163,18 @@ def test_hf_blip(tmp_path, randomize_norms):
             self.backbone = VideoViT(**BLIP_VIT)
             self.seq_gen_head = nn.Module()
             self.seq_gen_head.decoder = XBertLMHeadDecoder(
-                dict(text,
-                     encoder_width=64,
-                     add_cross_attention=True,
-                     layer_norm_eps=1e-12,
-                     hidden_act='gelu',
-                     pad_token_id=0,
-                     add_type_embeddings=False))
+                dict(
+                    text,
+                    encoder_width=64,
+                    add_cross_attention=True,
+                    layer_norm_eps=1e-12,
+                    hidden_act='gelu',
+                    pad_token_id=0,
+                    add_type_embeddings=False))
 
     model = Captioner().eval()
-    missing, unexpected = load_pretrained(model,
-                                          save(tmp_path, state_dict),
-                                          logger=None)
+    missing, unexpected = load_pretrained(
+        model, save(tmp_path, state_dict), logger=None)
     assert [k for k in missing if not k.endswith('position_ids')] == []
     assert [k for k in unexpected if not k.endswith('position_ids')] == []
     x = clips()
@@ -181,8 +182,8 @@ def test_hf_blip(tmp_path, randomize_norms):
     with torch.no_grad():
         ref = hf.vision_model(pixel_values=frames(x)).last_hidden_state
         out = model.backbone(x).flatten(0, 1)
-        ref_logits = hf.text_decoder(input_ids=ids,
-                                     encoder_hidden_states=ref).logits
+        ref_logits = hf.text_decoder(
+            input_ids=ids, encoder_hidden_states=ref).logits
         logits = model.seq_gen_head.decoder(
             input_ids=ids,
             attention_mask=torch.ones_like(ids),
@@ -215,10 +216,8 @@ def test_report_and_new_modules_keep_their_init(tmp_path, openai_clip, caplog):
             nn.init.zeros_(self.temporal.bias)
 
     model = Recognizer()
-    missing, unexpected = load_pretrained(model,
-                                          save(tmp_path,
-                                               openai_clip.state_dict()),
-                                          logger=None)
+    missing, unexpected = load_pretrained(
+        model, save(tmp_path, openai_clip.state_dict()), logger=None)
     assert missing == ['temporal.weight', 'temporal.bias']
     assert set(unexpected) == {
         'visual_proj.proj', 'token_embedding.weight', 'logit_scale'
@@ -244,10 +243,8 @@ def test_blip_components_placed_by_model_names(tmp_path, salesforce_blip):
             self.temp = nn.Parameter(torch.tensor(1.0))
 
     model = Retriever()
-    missing, unexpected = load_pretrained(model,
-                                          save(tmp_path,
-                                               salesforce_blip.state_dict()),
-                                          logger=None)
+    missing, unexpected = load_pretrained(
+        model, save(tmp_path, salesforce_blip.state_dict()), logger=None)
     assert missing == []
     assert 'image_queue' in unexpected
     assert all(
@@ -259,9 +256,9 @@ def test_blip_components_placed_by_model_names(tmp_path, salesforce_blip):
     torch.testing.assert_close(model.temp, salesforce_blip.temp)
     # The same file into the bare ViT: the visual part only.
     vit = VideoViT(**BLIP_VIT)
-    assert load_pretrained(vit,
-                           save(tmp_path, salesforce_blip.state_dict()),
-                           logger=None)[0] == []
+    assert load_pretrained(
+        vit, save(tmp_path, salesforce_blip.state_dict()),
+        logger=None)[0] == []
 
 
 def test_shape_mismatch_is_reported_not_loaded(tmp_path, salesforce_blip):
@@ -277,9 +274,8 @@ def test_shape_mismatch_is_reported_not_loaded(tmp_path, salesforce_blip):
             nn.init.eye_(self.vision_proj.weight)
 
     model = Captioner()
-    load_pretrained(model,
-                    save(tmp_path, salesforce_blip.state_dict()),
-                    logger=None)
+    load_pretrained(
+        model, save(tmp_path, salesforce_blip.state_dict()), logger=None)
     torch.testing.assert_close(model.vision_proj.weight, torch.eye(64))
     torch.testing.assert_close(model.backbone.pos_embed,
                                salesforce_blip.visual_encoder.pos_embed)

@@ -12,11 +12,12 @@ from ..multimodal.conftest import (TINY_MED_CONFIG, TOKENIZER,
 from .test_checkpoint_convert import BLIP_VIT, CLIP_VIT, TINY, save
 
 #: MMPretrain's ViT with the size of mmvidlm's 'tiny' VideoViT.
-MMPRETRAIN_VIT = dict(type='mmpretrain.VisionTransformer',
-                      arch=TINY,
-                      img_size=32,
-                      patch_size=8,
-                      out_type='raw')
+MMPRETRAIN_VIT = dict(
+    type='mmpretrain.VisionTransformer',
+    arch=TINY,
+    img_size=32,
+    patch_size=8,
+    out_type='raw')
 
 
 def assert_loaded(model_state: dict, upstream_state: dict, pairs: dict):
@@ -47,15 +48,18 @@ def test_mmpretrain_vit_classifier(tmp_path, registered):
     torch.manual_seed(0)
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         classifier = MODELS.build(
-            dict(type='ImageClassifier',
-                 backbone=dict(MMPRETRAIN_VIT,
-                               type='VisionTransformer',
-                               pre_norm=True,
-                               out_type='cls_token'),
-                 head=dict(type='VisionTransformerClsHead',
-                           num_classes=5,
-                           in_channels=64),
-                 data_preprocessor=dict(type='ClsDataPreprocessor')))
+            dict(
+                type='ImageClassifier',
+                backbone=dict(
+                    MMPRETRAIN_VIT,
+                    type='VisionTransformer',
+                    pre_norm=True,
+                    out_type='cls_token'),
+                head=dict(
+                    type='VisionTransformerClsHead',
+                    num_classes=5,
+                    in_channels=64),
+                data_preprocessor=dict(type='ClsDataPreprocessor')))
     state = classifier.state_dict()
     assert detect_layout(state) == 'mmpretrain_vit'
     model = VideoViT(**CLIP_VIT)
@@ -71,22 +75,28 @@ def test_mmpretrain_blip_caption(tmp_path, registered):
     """MMPretrain's BlipCaption (``visual_encoder.*``, ``seq_gen_head.*``)
     into mmvidlm's captioner."""
     from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
+
     from mmvidlm.models.multimodal.tokenizer import resolve_tokenizer_path
     from mmvidlm.registry import MODELS
     torch.manual_seed(0)
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         blip = MMPRETRAIN_MODELS.build(
-            dict(type='BlipCaption',
-                 vision_encoder=dict(MMPRETRAIN_VIT,
-                                     type='VisionTransformer',
-                                     norm_cfg=dict(type='LN', eps=1e-6)),
-                 decoder_head=dict(type='SeqGenerationHead',
-                                   decoder=dict(type='XBertLMHeadDecoder',
-                                                med_config=TINY_MED_CONFIG)),
-                 tokenizer=dict(type='BlipTokenizer',
-                                name_or_path=resolve_tokenizer_path(
-                                    TOKENIZER['name_or_path'])),
-                 data_preprocessor=dict(type='MultiModalDataPreprocessor')))
+            dict(
+                type='BlipCaption',
+                vision_encoder=dict(
+                    MMPRETRAIN_VIT,
+                    type='VisionTransformer',
+                    norm_cfg=dict(type='LN', eps=1e-6)),
+                decoder_head=dict(
+                    type='SeqGenerationHead',
+                    decoder=dict(
+                        type='XBertLMHeadDecoder',
+                        med_config=TINY_MED_CONFIG)),
+                tokenizer=dict(
+                    type='BlipTokenizer',
+                    name_or_path=resolve_tokenizer_path(
+                        TOKENIZER['name_or_path'])),
+                data_preprocessor=dict(type='MultiModalDataPreprocessor')))
     state = blip.state_dict()
     assert detect_layout(state) == 'mmpretrain_blip'
     cfg = tiny_captioner_cfg(
@@ -139,23 +149,24 @@ def test_mmaction_uniformerv2(tmp_path, registered):
     torch.manual_seed(0)
     with DefaultScope.overwrite_default_scope('mmaction'):
         recognizer = MODELS.build(
-            dict(type='Recognizer3D',
-                 backbone=dict(type='UniFormerV2',
-                               input_resolution=32,
-                               patch_size=8,
-                               width=64,
-                               layers=2,
-                               heads=4,
-                               t_size=2,
-                               return_list=[0, 1],
-                               n_layers=2,
-                               n_dim=64,
-                               n_head=4,
-                               no_lmhra=False,
-                               clip_pretrained=False),
-                 cls_head=dict(type='UniFormerHead',
-                               num_classes=5,
-                               in_channels=64)))
+            dict(
+                type='Recognizer3D',
+                backbone=dict(
+                    type='UniFormerV2',
+                    input_resolution=32,
+                    patch_size=8,
+                    width=64,
+                    layers=2,
+                    heads=4,
+                    t_size=2,
+                    return_list=[0, 1],
+                    n_layers=2,
+                    n_dim=64,
+                    n_head=4,
+                    no_lmhra=False,
+                    clip_pretrained=False),
+                cls_head=dict(
+                    type='UniFormerHead', num_classes=5, in_channels=64)))
     state = recognizer.state_dict()
     assert detect_layout(state) == 'mmaction_uniformerv2'
     model = VideoViT(**CLIP_VIT)
@@ -197,20 +208,21 @@ def test_unknown_layout_fails_unless_partial_allowed(tmp_path, registered,
     }
     path = save(tmp_path, state)
     model = MODELS.build(
-        dict(BLIP_VIT,
-             type='VideoViT',
-             init_cfg=dict(type='Pretrained', checkpoint=path)))
+        dict(
+            BLIP_VIT,
+            type='VideoViT',
+            init_cfg=dict(type='Pretrained', checkpoint=path)))
     with pytest.raises(ValueError, match='allow_partial=True') as info:
         model.init_weights()
     assert 'initialised 0.0% of VideoViT' in str(info.value)
     assert 'encoder.blocks.0.attention.qkv.weight' in str(info.value)
 
     model = MODELS.build(
-        dict(BLIP_VIT,
-             type='VideoViT',
-             init_cfg=dict(type='Pretrained',
-                           checkpoint=path,
-                           allow_partial=True)))
+        dict(
+            BLIP_VIT,
+            type='VideoViT',
+            init_cfg=dict(
+                type='Pretrained', checkpoint=path, allow_partial=True)))
     model.init_weights()  # asked for: only the report
 
 
@@ -224,9 +236,8 @@ def test_small_fraction_fails(tmp_path, openai_clip):
     big = VideoViT(**dict(CLIP_VIT, arch=dict(TINY, num_layers=4)))
     with pytest.raises(ValueError, match=r'initialised 2\d\.\d% of'):
         load_pretrained(big, save(tmp_path, state))
-    missing, _ = load_pretrained(big,
-                                 save(tmp_path, state),
-                                 allow_partial=True)
+    missing, _ = load_pretrained(
+        big, save(tmp_path, state), allow_partial=True)
     assert len(missing) > 0
 
 
@@ -235,11 +246,12 @@ def test_mmpretrain_clip(tmp_path, registered):
     in ``visual_proj.proj``: mmvidlm's converted layout, loaded as is."""
     from mmpretrain.models import VisionTransformer
     torch.manual_seed(0)
-    vit = VisionTransformer(**{
-        k: v
-        for k, v in MMPRETRAIN_VIT.items() if k != 'type'
-    },
-                            pre_norm=True)
+    vit = VisionTransformer(
+        **{
+            k: v
+            for k, v in MMPRETRAIN_VIT.items() if k != 'type'
+        },
+        pre_norm=True)
     state = {f'visual.{k}': v for k, v in vit.state_dict().items()}
     state['visual_proj.proj'] = torch.randn(64, 32)
     model = VideoViT(**CLIP_VIT)

@@ -37,9 +37,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @contextmanager
 def serve(root: str):
     """Serve ``root`` on 127.0.0.1 (ephemeral port); yields the base URL."""
-    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0),
-                                             partial(_QuietHandler,
-                                                     directory=root))
+    server = http.server.ThreadingHTTPServer(
+        ('127.0.0.1', 0), partial(_QuietHandler, directory=root))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -58,9 +58,8 @@ def test_a_spec_never_unfreezes_a_momentum_copy():
     """'bias' selects every bias the model owns, but not those of its
     averaged copies (BitFit on a retriever with momentum encoders)."""
     model = WithMomentumCopy(['bias'])
-    assert [n for n, p in model.named_parameters() if p.requires_grad] == [
-        'proj.bias'
-    ]
+    assert [n for n, p in model.named_parameters()
+            if p.requires_grad] == ['proj.bias']
     assert model.trainable_groups == {'bias': ['proj.bias']}
 
 
@@ -82,8 +81,9 @@ def test_only_the_spec_trains_with_a_plain_optimizer():
     before = {k: v.clone() for k, v in model.state_dict().items()}
     for _ in range(2):
         optim_wrapper.update_params(model(torch.randn(4, 4)).sum())
-    changed = [k for k, v in model.state_dict().items()
-               if not v.equal(before[k])]
+    changed = [
+        k for k, v in model.state_dict().items() if not v.equal(before[k])
+    ]
     assert changed == [
         'backbone.2.weight', 'backbone.2.bias', 'neck.0.weight', 'neck.0.bias'
     ]
@@ -102,9 +102,10 @@ def test_other_paramwise_options_still_apply():
 
 
 def test_an_entry_selecting_nothing_is_an_error():
-    with pytest.raises(ValueError,
-                       match="trainable entry 'backbone.99' of Toy selects "
-                       'no parameter'):
+    with pytest.raises(
+            ValueError,
+            match="trainable entry 'backbone.99' of Toy selects "
+            'no parameter'):
         Toy(['neck', 'backbone.99'])
     with pytest.raises(ValueError, match="'neck.1'"):
         Toy(['neck.1'])  # a dropout: no parameter
@@ -117,13 +118,11 @@ def test_no_spec_trains_everything_and_an_empty_one_nothing():
 
 def test_bias_and_paths_across_a_list():
     model = Toy(['bias'])
-    assert [n for n, p in model.named_parameters() if p.requires_grad] == [
-        'backbone.0.bias', 'backbone.2.bias', 'neck.0.bias'
-    ]
+    assert [n for n, p in model.named_parameters() if p.requires_grad
+            ] == ['backbone.0.bias', 'backbone.2.bias', 'neck.0.bias']
     model = Toy(['backbone.weight'])  # every module of the list
-    assert [n for n, p in model.named_parameters() if p.requires_grad] == [
-        'backbone.0.weight', 'backbone.2.weight'
-    ]
+    assert [n for n, p in model.named_parameters()
+            if p.requires_grad] == ['backbone.0.weight', 'backbone.2.weight']
 
 
 def test_frozen_parts_stay_in_eval_mode_across_epochs():
@@ -148,8 +147,9 @@ def test_frozen_parts_stay_in_eval_mode_across_epochs():
 def test_a_part_with_its_own_spec_decides_for_itself():
     model = Outer(['proj'], inner=['head'])
     trained = [n for n, p in model.named_parameters() if p.requires_grad]
-    assert trained == ['inner.neck.0.weight', 'inner.neck.0.bias',
-                       'proj.weight', 'proj.bias']
+    assert trained == [
+        'inner.neck.0.weight', 'inner.neck.0.bias', 'proj.weight', 'proj.bias'
+    ]
     assert trainable_groups(model) == {
         ':proj': ['proj.weight', 'proj.bias'],
         'inner:head': ['inner.neck.0.weight', 'inner.neck.0.bias'],

@@ -18,8 +18,9 @@ import sys
 
 from mmengine.utils import track_iter_progress
 
-FILES = dict(train='LSMDC16_annos_training.csv',
-             test='LSMDC16_challenge_1000_publictect.csv')
+FILES = dict(
+    train='LSMDC16_annos_training.csv',
+    test='LSMDC16_challenge_1000_publictect.csv')
 
 
 def main():
@@ -32,15 +33,16 @@ def main():
     for split, name in FILES.items():
         entries = []
         with open(osp.join(args.ann_dir, name), encoding='utf-8') as f:
-            rows = list(
-                csv.reader(f, delimiter='\t', quoting=csv.QUOTE_NONE))
+            rows = list(csv.reader(f, delimiter='\t', quoting=csv.QUOTE_NONE))
         for row in track_iter_progress(rows):
             if len(row) >= 2:
                 clip, sentence = row[0].strip(), row[-1].strip()
                 movie = clip.rsplit('_', 1)[0]
                 entries.append(
-                    dict(video=f'{movie}/{clip}{args.ext}', video_id=clip,
-                         captions=[sentence]))
+                    dict(
+                        video=f'{movie}/{clip}{args.ext}',
+                        video_id=clip,
+                        captions=[sentence]))
         if not entries:
             sys.exit(f'{name} holds no "<clip id>\t...\t<sentence>" row: '
                      'expected the tab-separated LSMDC 2016 file')

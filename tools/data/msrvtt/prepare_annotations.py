@@ -51,8 +51,8 @@ def find(folders, *names):
 
 
 def entry(video_id, captions, ext):
-    return dict(video=f'{video_id}{ext}', video_id=video_id,
-                captions=list(captions))
+    return dict(
+        video=f'{video_id}{ext}', video_id=video_id, captions=list(captions))
 
 
 def write(path, entries, source):
@@ -95,8 +95,10 @@ def read_mmaction(path, ext):
             video_id = name
         captions = [captions] if isinstance(captions, str) else captions
         entries.append(
-            dict(video=name if suffix else f'{name}{ext}', video_id=video_id,
-                 captions=[c.strip() for c in captions]))
+            dict(
+                video=name if suffix else f'{name}{ext}',
+                video_id=video_id,
+                captions=[c.strip() for c in captions]))
     return entries
 
 
@@ -126,9 +128,10 @@ def main():
         for split, short in CAPTION_SPLITS.items():
             videos = sorted((v for v, s in split_of.items() if s == split),
                             key=lambda v: int(v[len('video'):]))
-            write(osp.join(args.out_dir, f'caption_{short}.json'),
-                  [entry(v, captions[v], args.ext) for v in videos],
-                  f'the "{split}" split of {", ".join(info)}')
+            write(
+                osp.join(args.out_dir, f'caption_{short}.json'),
+                [entry(v, captions[v], args.ext) for v in videos],
+                f'the "{split}" split of {", ".join(info)}')
     else:
         print(f'No {" / ".join(OFFICIAL)} or {CLIP4CLIP}: captioning '
               'annotations skipped.')

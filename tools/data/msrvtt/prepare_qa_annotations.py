@@ -43,8 +43,9 @@ def load_split(path):
     if not isinstance(entries, list):
         raise SystemExit(f'{path}: expected a list of questions')
     for i, entry in enumerate(entries):
-        missing = [k for k in FIELDS
-                   if not isinstance(entry, dict) or k not in entry]
+        missing = [
+            k for k in FIELDS if not isinstance(entry, dict) or k not in entry
+        ]
         if missing:
             raise SystemExit(f'{path}: entry {i} lacks {", ".join(missing)}')
         if not isinstance(entry['answer'], str) or not entry['answer']:
@@ -54,8 +55,10 @@ def load_split(path):
 
 def answer_list(train, num_answers):
     """The most frequent training answers, most frequent first."""
-    return [a for a, _ in Counter(e['answer']
-                                  for e in train).most_common(num_answers)]
+    return [
+        a for a, _ in Counter(e['answer']
+                              for e in train).most_common(num_answers)
+    ]
 
 
 def convert(entry, ext):
@@ -70,11 +73,13 @@ def convert(entry, ext):
         answer=entry['answer'])
 
 
-def prepare(ann_dir, out_dir, num_answers=4000, keep_all_test=False,
+def prepare(ann_dir,
+            out_dir,
+            num_answers=4000,
+            keep_all_test=False,
             ext='.mp4'):
     """Write the answer list and the splits; returns their sizes."""
-    splits = {s: load_split(osp.join(ann_dir, f'{s}_qa.json'))
-              for s in SPLITS}
+    splits = {s: load_split(osp.join(ann_dir, f'{s}_qa.json')) for s in SPLITS}
     answers = answer_list(splits['train'], num_answers)
     known = set(answers)
     os.makedirs(out_dir, exist_ok=True)
@@ -103,11 +108,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('ann_dir', help='folder with {train,val,test}_qa.json')
     parser.add_argument('--out-dir', default='data/msrvtt/annotations')
-    parser.add_argument('--num-answers', type=int, default=4000,
-                        help='size of the answer list (reference: 4000)')
-    parser.add_argument('--keep-all-test', action='store_true',
-                        help='keep test questions whose answer is not in '
-                        'the answer list (the reference drops them)')
+    parser.add_argument(
+        '--num-answers',
+        type=int,
+        default=4000,
+        help='size of the answer list (reference: 4000)')
+    parser.add_argument(
+        '--keep-all-test',
+        action='store_true',
+        help='keep test questions whose answer is not in '
+        'the answer list (the reference drops them)')
     parser.add_argument('--ext', default='.mp4', help='video file suffix')
     args = parser.parse_args()
     if args.num_answers < 1:

@@ -76,8 +76,9 @@ def main():
 
     with open(args.descriptions, encoding='utf-8-sig') as f:
         is_csv = f.readline().startswith('VideoID,')
-    captions = (read_csv(args.descriptions, args.language)
-                if is_csv else read_txt(args.descriptions))
+    captions = (
+        read_csv(args.descriptions, args.language)
+        if is_csv else read_txt(args.descriptions))
     if not captions:
         sys.exit(f'No captions read from {args.descriptions}: pass '
                  '"MSR Video Description Corpus.csv" (header VideoID,Start,'
@@ -101,8 +102,10 @@ def main():
                        key=number.get)
         print(f'{split}: {len(clips)} clips of {args.mapping}')
         entries = [
-            dict(video=f'{c}{args.ext}', video_id=f'vid{number[c]}',
-                 captions=captions[c]) for c in track_iter_progress(clips)
+            dict(
+                video=f'{c}{args.ext}',
+                video_id=f'vid{number[c]}',
+                captions=captions[c]) for c in track_iter_progress(clips)
             if captions.get(c)
         ]
         if not entries:

@@ -37,8 +37,10 @@ def main():
                     osp.join(args.video_dir, video)):
                 continue  # removed from YouTube
             entries.append(
-                dict(video=video, video_id=v['videoID'],
-                     captions=[c.strip() for c in v['enCap']]))
+                dict(
+                    video=video,
+                    video_id=v['videoID'],
+                    captions=[c.strip() for c in v['enCap']]))
         if not entries:
             where = (f' has a video in {args.video_dir} (e.g. '
                      f'{videos[0]["videoID"]}{args.ext}; check --video-dir '

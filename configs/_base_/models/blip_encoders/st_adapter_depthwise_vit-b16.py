@@ -9,6 +9,6 @@ _base_ = ['../blip_vit-b16.py']
 model = dict(
     backbone=dict(
         layer_cfgs=dict(
-            type='STAdapterLayer', adapter_channels=384,
-            kernel_size=(3, 1, 1)),
+            type='STAdapterLayer', adapter_channels=384, kernel_size=(3, 1,
+                                                                      1)),
         trainable=['adapters', 'lp']))
