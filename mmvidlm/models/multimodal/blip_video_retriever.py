@@ -10,7 +10,7 @@ from mmengine.model import BaseModel
 
 from mmvidlm.registry import MODELS
 from ..utils.trainable import TrainableMixin
-from .momentum import FeatureQueue, momentum_copy
+from .momentum import FeatureQueue, MomentumCopy
 
 
 def gather_with_local_grad(x: torch.Tensor) -> torch.Tensor:
@@ -184,10 +184,10 @@ class BlipVideoRetriever(TrainableMixin, BaseModel):
         self._alpha = alpha
         if momentum is not None:
             # Frozen copies, updated by `_momentum_update` (BLIP's pairs).
-            self.backbone_m = momentum_copy(self.backbone, momentum)
-            self.vision_neck_m = momentum_copy(self.vision_neck, momentum)
-            self.text_backbone_m = momentum_copy(self.text_backbone, momentum)
-            self.text_neck_m = momentum_copy(self.text_neck, momentum)
+            self.backbone_m = MomentumCopy(self.backbone, momentum)
+            self.vision_neck_m = MomentumCopy(self.vision_neck, momentum)
+            self.text_backbone_m = MomentumCopy(self.text_backbone, momentum)
+            self.text_neck_m = MomentumCopy(self.text_neck, momentum)
         if queue_size:
             dim = getattr(self.vision_neck, 'out_features', None)
             if dim is None:

@@ -2,33 +2,85 @@
 """The momentum parts of BLIP's contrastive training (ALBEF's "momentum
 distillation"): momentum copies of the encoders and a queue of their
 features."""
+import logging
+from typing import Iterable
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmengine.logging import print_log
 from mmengine.model import ExponentialMovingAverage
 
 
-def momentum_copy(module: nn.Module,
-                  momentum: float) -> ExponentialMovingAverage:
-    """A frozen copy of ``module`` that follows it as BLIP's momentum
-    encoders do: ``param_m = momentum * param_m + (1 - momentum) * param``
-    at every ``update_parameters(module)``.
+class MomentumCopy(ExponentialMovingAverage):
+    """A frozen copy of a module that follows it as BLIP's momentum encoders
+    do: ``param_m = momentum * param_m + (1 - momentum) * param`` at every
+    ``update_parameters(module)``.
 
     MMEngine's ``ExponentialMovingAverage`` weighs the *new* value by its
-    ``momentum``, so it gets ``1 - momentum``. Its first update copies the
-    parameters (BLIP copies them at construction; this way the copy also
-    holds weights loaded after construction, e.g. by ``init_cfg``).
+    ``momentum``, so it gets ``1 - momentum``. Its first update (``steps``
+    0) starts the copy from the online module, as BLIP's ``copy_params``
+    does at construction; this way the copy also holds online weights loaded
+    after construction (e.g. by ``init_cfg``). Parameters that a checkpoint
+    gave the copy itself (BLIP's ``*_m`` weights, see :meth:`note_loaded`)
+    are not copied over: the first update applies the formula to them, as
+    the reference, which loads its checkpoint after ``copy_params``.
 
     Args:
         module (nn.Module): The online module.
         momentum (float): BLIP's momentum ``m`` in [0, 1), e.g. 0.995.
-
-    Returns:
-        ExponentialMovingAverage: The copy; call it like ``module``.
     """
-    if not 0 <= momentum < 1:
-        raise ValueError(f'momentum must be in [0, 1), got {momentum}.')
-    return ExponentialMovingAverage(module, momentum=1 - momentum)
+
+    def __init__(self, module: nn.Module, momentum: float):
+        if not 0 <= momentum < 1:
+            raise ValueError(f'momentum must be in [0, 1), got {momentum}.')
+        super().__init__(module, momentum=1 - momentum)
+        #: Names of the copy's parameters loaded from a checkpoint before
+        #: the first update, which that update keeps.
+        self.loaded = set()
+
+    def note_loaded(self, keys: Iterable[str]) -> None:
+        """Tell the copy which of its state-dict keys (relative to it, e.g.
+        ``module.layers.0.ln1.weight``) a checkpoint has just set.
+
+        A checkpoint with ``steps`` (one of this class, e.g. an mmvidlm
+        checkpoint) says itself whether its weights were initialised: its
+        ``steps`` is restored, and a copy saved before any update (``steps``
+        0) is copied from the online module at the first update as usual.
+        Without ``steps`` (an upstream BLIP checkpoint) the loaded
+        parameters are the momentum weights the first update keeps.
+
+        Args:
+            keys (Iterable[str]): The keys loaded.
+        """
+        keys = set(keys)
+        if 'steps' in keys:
+            self.loaded = set()
+            return
+        self.loaded |= {
+            k[len('module.'):]
+            for k in keys if k.startswith('module.')
+        } & set(self.avg_parameters)
+
+    @torch.no_grad()
+    def update_parameters(self, model: nn.Module) -> None:
+        """Follow ``model`` (see the class); the first update copies the
+        parameters that no checkpoint loaded."""
+        if self.steps > 0 or not self.loaded:
+            super().update_parameters(model)
+            return
+        online = dict(model.named_parameters())
+        for name, param in self.avg_parameters.items():
+            source = online[name].to(param.device)
+            if name in self.loaded:
+                self.avg_func(param, source, self.steps)
+            else:
+                param.copy_(source)
+        # As the parent: buffers (none in BLIP's encoders) follow the model.
+        for b_avg, b_src in zip(self.module.buffers(), model.buffers()):
+            b_avg.copy_(b_src.to(b_avg.device))
+        self.steps += 1
+        self.loaded = set()
 
 
 class FeatureQueue(nn.Module):
@@ -66,6 +118,24 @@ class FeatureQueue(nn.Module):
         self.register_buffer('idx_queue',
                              torch.full((1, size), -100, dtype=torch.long))
         self.register_buffer('ptr_queue', torch.zeros(1, dtype=torch.long))
+        self._register_load_state_dict_pre_hook(self._report_other_size)
+
+    def _report_other_size(self, state_dict: dict, prefix: str, *args) -> None:
+        """Say when a checkpoint's queue has another shape (e.g. BLIP's
+        57600 pairs of 256-d features): loading skips it and the queue
+        keeps its random start, as the reference's ``load_checkpoint``
+        drops tensors of another shape (models/blip.py)."""
+        queue = state_dict.get(prefix + 'video_queue')
+        if queue is None or queue.shape == self.video_queue.shape:
+            return
+        print_log(
+            f"The checkpoint's feature queue {prefix}video_queue is "
+            f'{tuple(queue.shape)}, this model\'s (D, queue_size) is '
+            f'{tuple(self.video_queue.shape)}: video_queue, text_queue and '
+            'idx_queue of another shape are not loaded and the queue starts '
+            'random (as the reference drops them); ptr_queue is loaded.',
+            logger='current',
+            level=logging.WARNING)
 
     @torch.no_grad()
     def push(self, video_feat: torch.Tensor, text_feat: torch.Tensor,

@@ -16,12 +16,15 @@ in which every part of the model sits under one component prefix:
 ``itm_head.``,
 ``temp``
 ``*_m.``            BLIP's momentum copies of the above
+``queue.``          BLIP's feature queue, with the buffer names of
+                    mmvidlm's ``FeatureQueue`` (``video_queue``,
+                    ``text_queue``, ``idx_queue``, ``ptr_queue``)
 ==================  =====================================================
 
 BLIP's text modules already use MMPretrain's names (MMPretrain's
 ``language_model.py`` is BLIP's ``med.py``), so only their top-level prefix
-changes. Keys no table knows (CLIP's text tower, BLIP's queues, ...) are
-kept as they are, so that loading reports them instead of dropping them.
+changes. Keys no table knows (CLIP's text tower, ...) are kept as they are,
+so that loading reports them instead of dropping them.
 :func:`mmvidlm.models.utils.place_components` puts each component where a
 given model keeps it (``backbone.``, ``visual_encoder.``, ...).
 """
@@ -159,6 +162,15 @@ HF_CLIP = KeyLayout(
         KeyRule(r'visual_projection\.weight', 'visual_proj.proj', _transpose),
     ])
 
+# BLIP's feature queue (``image_queue`` ... ``ptr_queue`` of Salesforce's and
+# LAVIS' retrieval models, under ``head.`` in MMPretrain's ``ITCHead``, whose
+# pointer is ``queue_ptr``) -> mmvidlm's ``FeatureQueue`` buffers.
+_QUEUE_RULES = [
+    KeyRule(r'(?:head\.)?image_queue', 'queue.video_queue'),
+    KeyRule(r'(?:head\.)?(text|idx)_queue', r'queue.\1_queue'),
+    KeyRule(r'(?:head\.queue_ptr|ptr_queue)', 'queue.ptr_queue'),
+]
+
 # Salesforce BLIP (``models/blip*.py``; weights under ``checkpoint['model']``).
 SALESFORCE_BLIP = KeyLayout(
     name='Salesforce BLIP',
@@ -180,6 +192,7 @@ SALESFORCE_BLIP = KeyLayout(
             }),
         KeyRule(r'visual_encoder(_m)?\.norm\.(weight|bias)',
                 r'visual\1.ln1.\2'),
+        *_QUEUE_RULES,
     ])
 
 # Hugging Face ``BlipForConditionalGeneration`` /
@@ -219,7 +232,8 @@ HF_BLIP = KeyLayout(
 # MMPretrain's BLIP models: ``BlipCaption`` (``visual_encoder``,
 # ``seq_gen_head``) and ``BlipRetrieval`` (``vision_backbone``,
 # ``text_backbone``, ``vision_neck``, ``text_neck``, ``multimodal_head``,
-# momentum copies ``*_m``); the ViT is MMPretrain's, so names are kept.
+# momentum copies ``*_m``, the queue in ``head``); the ViT is MMPretrain's,
+# so names are kept.
 MMPRETRAIN_BLIP = KeyLayout(
     name='MMPretrain BLIP',
     signature=(r'(?:visual_encoder|vision_backbone)\.layers\.\d+\.attn\.'
@@ -233,6 +247,7 @@ MMPRETRAIN_BLIP = KeyLayout(
         KeyRule(r'vision_neck(_m)?\.(.+)', r'vision_proj\1.\2'),
         KeyRule(r'text_neck(_m)?\.(.+)', r'text_proj\1.\2'),
         KeyRule(r'multimodal_head\.fc\.(.+)', r'itm_head.\1'),
+        *_QUEUE_RULES,
     ])
 
 # MMAction2's UniFormerV2 (``backbone.*`` of a recogniser) and the CLIP

@@ -21,8 +21,11 @@ config (default scope ``'mmvidlm'``) builds :class:`PretrainedInit`, which
 4. loads with ``strict=False`` semantics and logs a report of the modules
    that kept their own initialisation (new modules: InTI, adapters,
    temporal blocks) and of the checkpoint tensors left unused (e.g. CLIP's
-   ``visual.proj`` in a recogniser). The position embedding is resized to
-   the model's resolution by :class:`~mmvidlm.models.VideoViT`;
+   ``visual.proj`` in a recogniser); tensors of another shape (e.g. BLIP's
+   feature queue for another ``queue_size``) are skipped and listed. The
+   position embedding is resized to the model's resolution by
+   :class:`~mmvidlm.models.VideoViT`. Momentum copies keep the momentum
+   weights loaded (BLIP's ``*_m``) at their first update;
 5. fails when the checkpoint initialised less than
    :data:`MIN_LOADED_FRACTION` of the encoder (an unknown layout, another
    architecture), unless the config says ``allow_partial=True``.
@@ -54,21 +57,27 @@ from .torchscript_weights import (is_torchscript_archive,
                                   read_torchscript_weights)
 
 #: Where models keep each component of the converted layout, tried in turn;
-#: the candidate that receives most of the component's tensors wins.
+#: the candidate that receives most of the component's tensors wins. The
+#: momentum copies of :class:`~mmvidlm.models.BlipVideoRetriever` keep the
+#: encoder in ``module`` (MMEngine's ``ExponentialMovingAverage``); its
+#: feature queue is ``queue.``, the converted layout's name.
 COMPONENT_PLACES = {
     'visual.': ('', 'backbone.', 'visual_encoder.', 'vision_backbone.',
                 'vision_encoder.', 'visual.'),
-    'visual_m.': ('vision_backbone_m.', 'visual_encoder_m.', 'visual_m.'),
+    'visual_m.': ('backbone_m.module.', 'vision_backbone_m.',
+                  'visual_encoder_m.', 'visual_m.'),
     'visual_proj.': ('visual_proj.', ),
     'text_encoder.':
     ('text_backbone.', 'text_encoder.', 'multimodal_backbone.'),
-    'text_encoder_m.': ('text_backbone_m.', 'text_encoder_m.'),
+    'text_encoder_m.':
+    ('text_backbone_m.module.', 'text_backbone_m.', 'text_encoder_m.'),
     'text_decoder.': ('seq_gen_head.decoder.', 'vqa_head.decoder.',
                       'text_decoder.', 'decoder.'),
     'vision_proj.': ('vision_neck.', 'vision_proj.'),
-    'vision_proj_m.': ('vision_neck_m.', 'vision_proj_m.'),
+    'vision_proj_m.':
+    ('vision_neck_m.module.', 'vision_neck_m.', 'vision_proj_m.'),
     'text_proj.': ('text_neck.', 'text_proj.'),
-    'text_proj_m.': ('text_neck_m.', 'text_proj_m.'),
+    'text_proj_m.': ('text_neck_m.module.', 'text_neck_m.', 'text_proj_m.'),
     'itm_head.': ('multimodal_head.fc.', 'itm_head.'),
 }
 
@@ -326,6 +335,7 @@ def load_pretrained(module: nn.Module,
     }
     # Counted after the load hooks, which may fill keys the file lacks.
     loaded = [k for k in module.state_dict() if k not in not_loaded]
+    _note_loaded(module, loaded)
     print_log(
         f'Loaded {len(loaded)} tensors into {name} from {checkpoint} '
         f'({source}).',
@@ -351,6 +361,17 @@ def load_pretrained(module: nn.Module,
     if not allow_partial:
         check_loaded_fraction(module, loaded, checkpoint, source, state_dict)
     return missing, unexpected
+
+
+def _note_loaded(module: nn.Module, loaded: Iterable[str]) -> None:
+    """Tell each sub-module with a ``note_loaded`` method (the momentum
+    copies, :class:`~mmvidlm.models.multimodal.momentum.MomentumCopy`)
+    which of its keys were loaded, relative to it."""
+    for name, sub in module.named_modules():
+        if callable(getattr(sub, 'note_loaded', None)):
+            prefix = f'{name}.' if name else ''
+            sub.note_loaded(k[len(prefix):] for k in loaded
+                            if k.startswith(prefix))
 
 
 def _load_state_dict(module: nn.Module, state_dict: dict) -> tuple:

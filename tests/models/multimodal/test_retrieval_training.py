@@ -8,7 +8,7 @@ import torch.multiprocessing as mp
 import torch.nn as nn
 import torch.nn.functional as F
 
-from mmvidlm.models.multimodal.momentum import FeatureQueue, momentum_copy
+from mmvidlm.models.multimodal.momentum import FeatureQueue, MomentumCopy
 from .conftest import batch, tiny_retriever_cfg
 
 #: The reference's recipe (configs/retrieval_msrvtt.yaml), a tiny queue.
@@ -42,7 +42,7 @@ def test_feature_queue_push_wraps_around():
 
 def test_momentum_copy_formula():
     online = nn.Linear(3, 2)
-    copy = momentum_copy(online, 0.9)
+    copy = MomentumCopy(online, 0.9)
     assert not any(p.requires_grad for p in copy.parameters())
     with torch.no_grad():
         online.weight.add_(1)
@@ -55,7 +55,7 @@ def test_momentum_copy_formula():
     torch.testing.assert_close(copy.module.weight,
                                0.9 * before + 0.1 * online.weight)
     with pytest.raises(ValueError, match='momentum must be in'):
-        momentum_copy(online, 1.)
+        MomentumCopy(online, 1.)
 
 
 @pytest.mark.parametrize('options, match', [
