@@ -99,10 +99,14 @@ class BlipVideoRetriever(TrainableMixin, BaseModel):
         momentum (float, optional): Momentum ``m`` of the momentum encoders
             (``backbone_m``, ``vision_neck_m``, ``text_backbone_m``,
             ``text_neck_m``): ``p_m = m * p_m + (1 - m) * p`` before each
-            training step. None: no momentum encoders, the ITC keys are the
-            online features. Reference: 0.995. Defaults to None.
+            training step, from the momentum weights of the checkpoint of
+            ``init_cfg`` (BLIP's ``*_m``), or from the online weights where
+            it has none (:class:`~.momentum.MomentumCopy`). None: no
+            momentum encoders, the ITC keys are the online features.
+            Reference: 0.995. Defaults to None.
         queue_size (int): Queued momentum features of earlier batches (ITC
-            keys). Needs ``momentum``. Reference: 57600. Defaults to 0.
+            keys); a checkpoint's queue of this size is loaded (BLIP's).
+            Needs ``momentum``. Reference: 57600. Defaults to 0.
         alpha (float): Weight of the momentum encoders' soft ITC targets.
             Needs ``momentum``. Reference: 0.4. Defaults to 0.
         itm_loss_weight (float): Weight of the ITM loss; 0 trains no ITM.
@@ -349,7 +353,7 @@ class BlipVideoRetriever(TrainableMixin, BaseModel):
     @torch.no_grad()
     def _momentum_update(self) -> None:
         """``p_m = m * p_m + (1 - m) * p`` for the four encoder pairs (the
-        first call copies)."""
+        first call copies what no checkpoint loaded)."""
         for name in ('backbone', 'vision_neck', 'text_backbone', 'text_neck'):
             getattr(self, f'{name}_m').update_parameters(getattr(self, name))
 

@@ -92,7 +92,10 @@ class FeatureQueue(nn.Module):
     features, index -100 that matches no video): ``video_queue`` and
     ``text_queue`` (D, size), ``idx_queue`` (1, size), ``ptr_queue`` (1,).
     Unlike BLIP, ``size`` need not be a multiple of the global batch: a
-    push that passes the end wraps around to the start.
+    push that passes the end wraps around to the start. A checkpoint's
+    queue (BLIP's ``image_queue`` ... ``ptr_queue``) loads when its shape
+    fits; one of another shape is skipped with a warning, as the reference
+    drops it.
 
     ``alpha`` is the weight of the momentum encoders' soft targets in the
     ITC loss (BLIP's momentum distillation). It lives here, as in

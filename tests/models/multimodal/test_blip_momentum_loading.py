@@ -289,3 +289,28 @@ def test_resume_restores_the_momentum_weights_and_queue(registered, tmp_path):
     model.loss(**loss_data(model))
     assert torch.equal(model.vision_neck_m.module.weight,
                        model.vision_neck.weight)
+
+
+def test_dual_attention_momentum_temporal_attention(registered, tmp_path):
+    """A new module's load hook fills its momentum tensors from the
+    momentum checkpoint: dual attention's temporal attention starts as the
+    checkpoint's momentum spatial attention, and counts as loaded."""
+    from mmvidlm.registry import MODELS
+    state = blip_retrieval_state()
+    cfg = tiny_retriever_cfg(**RECIPE)
+    cfg['backbone'] = dict(
+        cfg['backbone'],
+        layer_cfgs=dict(type='DualAttentionLayer', num_frames=4))
+    model = MODELS.build(cfg).train()
+    missing, _ = load_pretrained(model, save(tmp_path, state), logger=None)
+    assert all(k.endswith('_m.steps') for k in missing)
+    qkv_m = state['visual_encoder_m.blocks.0.attn.qkv.weight']
+    layer_m = model.backbone_m.module.layers[0]
+    assert torch.equal(layer_m.temporal_attn.qkv.weight, qkv_m)
+    assert 'layers.0.temporal_attn.qkv.weight' in model.backbone_m.loaded
+    online = model.backbone.layers[0].temporal_attn.qkv.weight.detach().clone()
+    assert torch.equal(online,
+                       state['visual_encoder.blocks.0.attn.qkv.weight'])
+    model.loss(**loss_data(model))
+    torch.testing.assert_close(layer_m.temporal_attn.qkv.weight,
+                               0.995 * qkv_m + 0.005 * online)
