@@ -29,18 +29,19 @@ PAIRS = dict(
     text_neck='text_proj')
 
 
-def blip_retrieval_state(queue_size: int = 8) -> dict:
+def blip_retrieval_state(queue_size: int = 8, resolution: int = 32) -> dict:
     """A tiny BLIP retrieval checkpoint in Salesforce's (and LAVIS') layout
     (``BLIP_Retrieval`` of models/blip_retrieval.py): ViT and BERT text
     encoder (MMPretrain's ``XBertEncoder`` is BLIP's ``med.BertModel``),
     their momentum copies with weights of their own, the projections, the
     ITM head, the temperature and the feature queue (256-d and 57600 pairs
-    in BLIP, 32-d and ``queue_size`` here)."""
+    in BLIP, 32-d and ``queue_size`` here); images of ``resolution``
+    pixels, patch 8."""
     from mmvidlm.registry import MODELS
     torch.manual_seed(1)
     parts = dict(
-        visual_encoder=BLIPViT(32, 8, 64, 4, 4),
-        visual_encoder_m=BLIPViT(32, 8, 64, 4, 4),
+        visual_encoder=BLIPViT(resolution, 8, 64, 4, 4),
+        visual_encoder_m=BLIPViT(resolution, 8, 64, 4, 4),
         text_encoder=MODELS.build(
             dict(type='mmpretrain.XBertEncoder', med_config=TINY_MED_CONFIG)),
         text_encoder_m=MODELS.build(
@@ -130,6 +131,23 @@ def test_momentum_weights_and_queue_load_exactly(registered, tmp_path):
     assert int(model.queue.ptr_queue) == 3
     assert model.text_backbone_m.loaded == set(
         dict(model.text_backbone_m.module.named_parameters()))
+
+
+def test_momentum_position_embedding_is_resized(registered, tmp_path):
+    """BLIP's retrieval checkpoints are 384 px; the reference resizes
+    ``visual_encoder_m.pos_embed`` as the online one (models/blip.py:221-223):
+    here VideoViT's load hook does, in the momentum copy too."""
+    state = blip_retrieval_state(resolution=48)  # 6x6 patches -> 4x4
+    state['visual_encoder_m.pos_embed'] = state['visual_encoder.pos_embed']
+    model = build()
+    missing, _ = load_pretrained(model, save(tmp_path, state), logger=None)
+    assert all(k.endswith('_m.steps') for k in missing)
+    assert model.backbone.pos_embed.shape == (1, 17, 64)
+    torch.testing.assert_close(model.backbone_m.module.pos_embed,
+                               model.backbone.pos_embed)
+    assert 'pos_embed' in model.backbone_m.loaded
+    torch.testing.assert_close(model.backbone_m.module.pos_embed[:, 0],
+                               state['visual_encoder_m.pos_embed'][:, 0])
 
 
 def test_mmpretrain_blip_retrieval_momentum_and_queue(registered):
