@@ -115,22 +115,29 @@ class TokenReducingLayer(LocalMHRAMixin, VideoTransformerLayer):
 
     Args:
         r (int): Patch tokens each frame loses in this layer.
-        local_mhra (dict, optional): ``dw_reduction`` and ``double_lmhra``
-            of a local MHRA as :class:`LocalMHRALayer`'s; None: none.
-            Defaults to None.
+        dw_reduction (float, optional): Channel reduction of a local MHRA
+            as :class:`LocalMHRALayer`'s (1.5 in UniFormerV2); None: no
+            local MHRA. So a ``layer_cfgs`` entry of ``LocalMHRALayer`` for
+            every layer followed by one of this type for some keeps the
+            local MHRA in all. Defaults to None.
+        double_lmhra (bool): A second local MHRA after the attention (with
+            ``dw_reduction``). Defaults to True.
         **kwargs: Arguments of :class:`VideoTransformerLayer`.
     """
     needs_size = True
 
-    def __init__(self, r: int, local_mhra: Optional[dict] = None, **kwargs):
+    def __init__(self,
+                 r: int,
+                 dw_reduction: Optional[float] = None,
+                 double_lmhra: bool = True,
+                 **kwargs):
         super().__init__(**kwargs)
         if r < 0:
             raise ValueError(f'r (tokens reduced per frame) must be >= 0, '
                              f'got {r}.')
         self.r = r
-        self.build_local_mhra(
-            drop_path_rate=kwargs.get('drop_path_rate', 0.),
-            **(local_mhra or dict(dw_reduction=None)))
+        self.build_local_mhra(dw_reduction, double_lmhra,
+                              kwargs.get('drop_path_rate', 0.))
 
     def attend_with_keys(
             self,
