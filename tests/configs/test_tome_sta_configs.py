@@ -52,17 +52,16 @@ def test_paper_schedules():
     # ViT-B's 12 blocks, narrow and small for speed
     small = dict(
         arch=dict(
-            embed_dims=24,
-            num_layers=12,
-            num_heads=2,
+            embed_dims=24, num_layers=12, num_heads=2,
             feedforward_channels=48),
         img_size=32,
         patch_size=8)
     for dataset in ('k400', 'ssv2'):
-        tome, sta = (MODELS.build({
-            **config(METHOD.format(method, dataset)).model.backbone,
-            **small
-        }) for method in ('tome', 'sta'))
+        tome, sta = (
+            MODELS.build({
+                **config(METHOD.format(method, dataset)).model.backbone,
+                **small
+            }) for method in ('tome', 'sta'))
         assert {type(layer).__name__ for layer in tome.layers} == {'ToMeLayer'}
         assert len(tome.between_blocks) == len(sta.between_blocks) == 0
         assert all(layer.r > 0 for layer in tome.layers)
@@ -70,6 +69,5 @@ def test_paper_schedules():
                   if getattr(layer, 'r', 0)]
         assert stages == [(0, False), (4, True), (8, False)]
         for model in (tome, sta):
-            assert all((getattr(layer, 'lmhra1', None) is not None) ==
-                       (dataset == 'ssv2')
-                       for layer in model.layers)
+            assert all((getattr(layer, 'lmhra1', None) is not None) == (
+                dataset == 'ssv2') for layer in model.layers)

@@ -89,11 +89,10 @@ METHODS = (
         'compressive',
         f'configs/compressive/{prefix}_vit-b_uniformerv2_k400.py',
         tiny=tiny)
-      for name, prefix, tiny in (
-          ('LinearPooling', 'linearpooling', TINY_INTI),
-          ('ConvPooling', 'convpooling', TINY_INTI),
-          ('ToMe', 'tome', TINY_TOME),
-          ('STA', 'sta', TINY_STA))),
+      for name, prefix, tiny in (('LinearPooling', 'linearpooling', TINY_INTI),
+                                 ('ConvPooling', 'convpooling', TINY_INTI),
+                                 ('ToMe', 'tome', TINY_TOME),
+                                 ('STA', 'sta', TINY_STA))),
     Method('token mixing (partial FT)', 'token mixing',
            'configs/tokenmix/blip-b_msrvtt-caption.py', 'TokenMix ViT-B/16'),
     Method(

@@ -447,9 +447,9 @@ class VideoViT(TrainableMixin, BaseModule):
         state_dict.setdefault(prefix + 'temporal_pos_embed',
                               torch.zeros_like(self.temporal_pos_embed))
 
-    def _run(self, module: nn.Module, x: torch.Tensor,
-             layout: Optional[TokenLayout]
-             ) -> Tuple[torch.Tensor, Optional[TokenLayout]]:
+    def _run(
+        self, module: nn.Module, x: torch.Tensor, layout: Optional[TokenLayout]
+    ) -> Tuple[torch.Tensor, Optional[TokenLayout]]:
         """``x = module(x)``, or ``x, layout = module(x, layout)`` for a
         token reducer (``needs_size = True``; the unreduced layout at the
         first), with gradient checkpointing if set."""

@@ -9,8 +9,7 @@ from .temporal_transformer import TemporalTransformerLayer
 from .token_merging import TokenMerging
 from .token_mix import TokenMixAttention, TokenMixLayer
 from .token_pruning import TemporalAccumulationPruning
-from .token_reduction import (TokenLayout, TokenReducingLayer,
-                              TokenReduction)
+from .token_reduction import TokenLayout, TokenReducingLayer, TokenReduction
 from .tome_layer import ToMeLayer
 from .transformer_layer import VideoTransformerLayer
 from .uniformerv2_blocks import GlobalUniBlocks, LocalMHRALayer

@@ -12,7 +12,9 @@ from .token_reduction import TokenLayout, TokenReducingLayer
 
 
 @torch.no_grad()
-def sta_keep(x: torch.Tensor, metric: torch.Tensor, r: int,
+def sta_keep(x: torch.Tensor,
+             metric: torch.Tensor,
+             r: int,
              reverse: bool = False) -> torch.Tensor:
     """The patch tokens every frame keeps after STA pruning.
 
@@ -108,5 +110,6 @@ class STALayer(TokenReducingLayer):
             return x, layout
         # (B, T, N, C) -> (B, T, N - r, C), [CLS] kept first
         index = F.pad(sta_keep(x, keys, self.r, self.reverse) + 1, (1, 0))
-        return x.gather(2, index[..., None].expand(-1, -1, -1,
-                                                   x.shape[-1])), layout.keep(index)
+        return x.gather(2, index[...,
+                                 None].expand(-1, -1, -1,
+                                              x.shape[-1])), layout.keep(index)

@@ -12,8 +12,7 @@ from mmvidlm.registry import MODELS
 from .token_reduction import TokenLayout, TokenReduction, num_kept
 
 
-def bipartite_merge(x: torch.Tensor, layout: TokenLayout,
-                    metric: torch.Tensor,
+def bipartite_merge(x: torch.Tensor, layout: TokenLayout, metric: torch.Tensor,
                     r: int) -> Tuple[torch.Tensor, TokenLayout]:
     """Bipartite soft matching inside each frame (ToMe, Sec. 3).
 
@@ -54,9 +53,9 @@ def bipartite_merge(x: torch.Tensor, layout: TokenLayout,
         (B, T, N - r, D), unmerged A tokens first."""
         D = values.shape[-1]
         set_a, set_b = values[:, :, ::2], values[:, :, 1::2]
-        set_b = set_b.scatter_add(2, dst[..., None].expand(-1, -1, -1, D),
-                                  set_a.gather(2, src[..., None].expand(
-                                      -1, -1, -1, D)))
+        set_b = set_b.scatter_add(
+            2, dst[..., None].expand(-1, -1, -1, D),
+            set_a.gather(2, src[..., None].expand(-1, -1, -1, D)))
         set_a = set_a.gather(2, kept_a[..., None].expand(-1, -1, -1, D))
         return torch.cat([set_a, set_b], dim=2)
 

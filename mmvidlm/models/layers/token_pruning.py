@@ -70,5 +70,6 @@ class TemporalAccumulationPruning(TokenReduction):
         keep = self.scores(x).topk(k, dim=-1).indices.sort(dim=-1).values
         # +1: skip [CLS]; (B, T, k) -> (B, T, 1 + k)
         index = F.pad(keep + 1, (1, 0))
-        return x.gather(2, index[..., None].expand(-1, -1, -1, x.shape[-1])
-                        ), layout.keep(index)
+        return x.gather(2, index[...,
+                                 None].expand(-1, -1, -1,
+                                              x.shape[-1])), layout.keep(index)

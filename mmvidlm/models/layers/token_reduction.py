@@ -8,8 +8,8 @@ import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModule
 
-from .uniformerv2_blocks import LocalMHRAMixin
 from .transformer_layer import VideoTransformerLayer
+from .uniformerv2_blocks import LocalMHRAMixin
 
 
 def num_kept(num_patches: int, keep_ratio: float) -> int:
@@ -58,8 +58,8 @@ class TokenLayout(NamedTuple):
     def unmerge(self, x: torch.Tensor) -> torch.Tensor:
         """Tokens (B, T, N, C) -> their patch positions (B, T, P, C): every
         position takes its token's value, pruned ones zero."""
-        index = self.source.clamp(min=0)[..., None].expand(
-            -1, -1, -1, x.shape[-1])
+        index = self.source.clamp(min=0)[...,
+                                         None].expand(-1, -1, -1, x.shape[-1])
         return x.gather(2, index) * (self.source >= 0)[..., None]
 
     def merge(self, update: torch.Tensor, num_tokens: int) -> torch.Tensor:
@@ -69,8 +69,8 @@ class TokenLayout(NamedTuple):
         B, T, _, C = update.shape
         index = self.source.clamp(min=0)[..., None].expand(-1, -1, -1, C)
         update = update * (self.source >= 0)[..., None]
-        total = update.new_zeros(B, T, num_tokens, C).scatter_add(
-            2, index, update)
+        total = update.new_zeros(B, T, num_tokens,
+                                 C).scatter_add(2, index, update)
         return total / self.size
 
 
@@ -139,11 +139,10 @@ class TokenReducingLayer(LocalMHRAMixin, VideoTransformerLayer):
         self.build_local_mhra(dw_reduction, double_lmhra,
                               kwargs.get('drop_path_rate', 0.))
 
-    def attend_with_keys(
-            self,
-            x: torch.Tensor,
-            size: Optional[torch.Tensor] = None
-    ) -> Tuple[torch.Tensor, torch.Tensor]:
+    def attend_with_keys(self,
+                         x: torch.Tensor,
+                         size: Optional[torch.Tensor] = None
+                         ) -> Tuple[torch.Tensor, torch.Tensor]:
         """The attention branch of the image layer on normalised tokens,
         returning its keys too.
 

@@ -50,7 +50,9 @@ class LocalMHRAMixin:
                 nn.init.zeros_(lmhra.pos_embed[3].weight)
                 nn.init.zeros_(lmhra.pos_embed[3].bias)
 
-    def local(self, lmhra: Optional[nn.Module], x: torch.Tensor,
+    def local(self,
+              lmhra: Optional[nn.Module],
+              x: torch.Tensor,
               layout=None) -> torch.Tensor:
         """``x`` (B, T, N, C) plus the local MHRA's update of its patch
         tokens (``x`` itself for ``lmhra=None``).

@@ -22,9 +22,8 @@ def test_prunes_r_per_frame_at_the_three_stages():
         num_frames=4,
         layer_cfgs=STAGES,
         out_type='raw').eval()
-    assert [layer.reverse for layer in model.layers[:3]] == [
-        False, True, False
-    ]
+    assert [layer.reverse
+            for layer in model.layers[:3]] == [False, True, False]
     assert type(model.layers[3]).__name__ == 'VideoTransformerLayer'
     x = model.embed(torch.randn(2, 3, 4, 32, 32))
     layout = TokenLayout.initial(x)

@@ -23,8 +23,7 @@ def test_reaches_the_token_budget(keep_ratio, kept):
     assert (kept_at.sum(-1) == kept).all()
     assert torch.equal(layout.source[kept_at].view(2, 4, kept),
                        torch.arange(1, 1 + kept).expand(2, 4, kept))
-    assert torch.equal(out[:, :, 1:],
-                       x[:, :, 1:][kept_at].view(2, 4, kept, 8))
+    assert torch.equal(out[:, :, 1:], x[:, :, 1:][kept_at].view(2, 4, kept, 8))
 
 
 def test_redundant_tokens_pass_their_score_back():

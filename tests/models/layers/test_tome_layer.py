@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from mmvidlm.models.backbones import InTIViT
-from mmvidlm.models.layers import LocalMHRALayer, ToMeLayer, TokenLayout
+from mmvidlm.models.layers import LocalMHRALayer, TokenLayout, ToMeLayer
 from mmvidlm.models.layers.token_merging import bipartite_merge
 
 KWARGS = dict(embed_dims=8, num_heads=1, feedforward_channels=16)
@@ -49,8 +49,10 @@ def test_merge_is_a_size_weighted_average():
     metric[:, :, 2] = metric[:, :, 1]
     merged, new = bipartite_merge(x, layout, metric, 1)
     expected = (3 * x[:, :, 2] + x[:, :, 1]) / 4
-    assert torch.allclose(merged, torch.cat([
-        x[:, :, [0, 4]], expected[:, :, None], x[:, :, 3:4]], dim=2))
+    assert torch.allclose(
+        merged,
+        torch.cat([x[:, :, [0, 4]], expected[:, :, None], x[:, :, 3:4]],
+                  dim=2))
     assert torch.equal(new.size[0, 0, :, 0], torch.tensor([1., 1., 4., 1.]))
 
 
