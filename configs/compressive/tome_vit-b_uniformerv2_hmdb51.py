@@ -1,7 +1,5 @@
-# Baseline: TokenMerging at InTI's insertion points (after blocks 5 and 9)
-# with UniFormerV2's global UniBlocks, ViT-B/16, HMDB51 split 1 (ECCV 2024,
-# Appendix A); the compressor as tome_vit-b_uniformerv2_k400.py.
-_base_ = ['../inti/vit-b_uniformerv2_hmdb51.py']
-model = dict(
-    backbone=dict(
-        compressor=dict(_delete_=True, type='TokenMerging', keep_ratio=0.535)))
+# Baseline: ToMe as its paper (r tokens of every frame merged in every block,
+# _base_/tome_sta.py) with UniFormerV2's global UniBlocks, ViT-B/16,
+# HMDB51 split 1 (ECCV 2024, Appendix A).
+_base_ = ['../inti/vit-b_uniformerv2_hmdb51.py', './_base_/tome_sta.py']
+model = dict(backbone=dict(compressor=None, layer_cfgs=_base_.tome_layers))

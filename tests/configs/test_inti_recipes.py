@@ -32,8 +32,13 @@ def entry(config: str) -> dict:
 def test_ssv2_models_are_uniformerv2s(config):
     backbone = Config.fromfile(osp.join(REPO_ROOT, config)).model.backbone
     assert backbone.global_uniblocks.num_layers == 8
-    assert backbone.layer_cfgs.type == 'LocalMHRALayer'
-    assert backbone.layer_cfgs.double_lmhra
+    # ToMe / STA: their layer types with the local MHRA of every block
+    # (tests/configs/test_tome_sta_configs.py)
+    layer_cfgs = backbone.layer_cfgs
+    if not isinstance(layer_cfgs, dict):
+        layer_cfgs = layer_cfgs[0]
+    assert layer_cfgs.type in ('LocalMHRALayer', 'ToMeLayer', 'STALayer')
+    assert layer_cfgs.dw_reduction == 1.5 and layer_cfgs.double_lmhra
     assert entry(config)['Metadata']['Training Data'] == \
         'Something-Something V2'
 

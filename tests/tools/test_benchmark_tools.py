@@ -226,3 +226,35 @@ def test_synthetic_benchmark_keeps_the_configs_layer_settings(tmp_path):
         cfg = build_config(method, 0, 1, args, str(tmp_path), None)
         layer_cfgs = cfg.model.backbone.layer_cfgs
         assert {k: layer_cfgs[k] for k in expected} == expected
+
+
+def test_synthetic_tome_and_sta_follow_their_papers(tmp_path):
+    """On the tiny ViT ToMe merges in every block and STA prunes after
+    blocks 1, 2 and 3 of 4, within 3 % of tiny InTI + UniFormerV2's
+    GFLOPs (issue 12, item 10)."""
+    import argparse
+
+    import torch
+    from synthetic_benchmark import build_config
+
+    from mmvidlm.registry import MODELS
+    from mmvidlm.utils import register_all_modules
+    from mmvidlm.utils.flops import count_macs
+    register_all_modules()
+    args = argparse.Namespace(
+        lr=1e-3, data_root=str(tmp_path), videos=(4, 4), batch_size=2)
+    clip = torch.zeros(1, 3, 8, 32, 32)
+    macs, models = {}, {}
+    for name in ('InTI + UniFormerV2 modules', 'ToMe', 'STA'):
+        method, = [
+            m for m in load_methods('synthetic', [name]) if m.name == name
+        ]
+        cfg = build_config(method, 0, 1, args, str(tmp_path), None)
+        models[name] = MODELS.build(cfg.model.backbone).eval()
+        macs[name] = count_macs(models[name], clip)
+    assert [layer.r for layer in models['ToMe'].layers] == [3, 2, 2, 2]
+    assert [getattr(layer, 'r', 0) for layer in models['STA'].layers] == \
+        [3, 3, 3, 0]
+    for name in ('ToMe', 'STA'):
+        assert macs[name] == pytest.approx(
+            macs['InTI + UniFormerV2 modules'], rel=0.03)

@@ -23,6 +23,18 @@ MMACTION_PREFIX = 'mmaction::'
 #: The InTI family's insertion points on the 4-layer tiny ViT (the ViT-B
 #: configs insert after blocks 5 and 9 of 12).
 TINY_INTI = dict(inti_layers=(2, 3))
+#: ToMe and STA as their papers on the tiny ViT (16 patches per frame),
+#: within a few % of tiny InTI + UniFormerV2's GFLOPs (docs/reproduction.md
+#: 2.2): ToMe merges in every block (3 tokens of a frame in the first, 2 in
+#: the others: a decreasing schedule, as ToMe's paper discusses), STA prunes
+#: 3 after blocks 1, 2 and 3 (depth/3 + 1, 2 depth/3 + 1 of 4).
+TINY_TOME = dict(
+    layer_cfgs=[dict(type='ToMeLayer', r=2),
+                dict(r=3, layers=[0])])
+TINY_STA = dict(layer_cfgs=[
+    dict(type='STALayer', r=3, layers=[0, 2]),
+    dict(type='STALayer', r=3, reverse=True, layers=[1])
+])
 
 
 class Method(NamedTuple):
@@ -76,10 +88,11 @@ METHODS = (
         name,
         'compressive',
         f'configs/compressive/{prefix}_vit-b_uniformerv2_k400.py',
-        tiny=TINY_INTI)
-      for name, prefix in (('LinearPooling', 'linearpooling'),
-                           ('ConvPooling', 'convpooling'), ('ToMe', 'tome'),
-                           ('STA', 'sta'))),
+        tiny=tiny)
+      for name, prefix, tiny in (('LinearPooling', 'linearpooling', TINY_INTI),
+                                 ('ConvPooling', 'convpooling', TINY_INTI),
+                                 ('ToMe', 'tome', TINY_TOME),
+                                 ('STA', 'sta', TINY_STA))),
     Method('token mixing (partial FT)', 'token mixing',
            'configs/tokenmix/blip-b_msrvtt-caption.py', 'TokenMix ViT-B/16'),
     Method(

@@ -12,6 +12,7 @@ from mmpretrain.models.utils import build_norm_layer, resize_pos_embed
 from torch.utils.checkpoint import checkpoint
 
 from mmvidlm.registry import MODELS
+from ..layers.token_reduction import TokenLayout
 from ..utils.trainable import TrainableMixin
 
 
@@ -32,9 +33,13 @@ class VideoViT(TrainableMixin, BaseModule):
       UniFormerV2's local MHRA; every layer maps ``(B, T, N, C)`` tensors;
     * and/or modules inserted between blocks (``between_block_cfgs``),
       called as ``x = module(x)`` (frame compressors: ``(B, T, N, C) ->
-      (B, T/2, N, C)``), or, if the module has ``needs_size = True`` (token
-      reducers, :class:`TokenReduction`), as ``x, size = module(x, size)``
-      with ``size`` (B, T, N, 1) the patches each token stands for;
+      (B, T/2, N, C)``);
+    * a layer or inserted module with ``needs_size = True`` reduces the
+      tokens of every frame (ToMe, STA: ``ToMeLayer``, ``STALayer``,
+      :class:`TokenReduction`) and is called as ``x, layout = module(x,
+      layout)``, with ``layout`` (:class:`TokenLayout`) the patches each
+      token stands for and where they were in the grid (that of the
+      unreduced tokens at the first);
     * and/or temporal transformer blocks after the spatial ones
       (``temporal_layers``, ViViT's factorised encoder) or UniFormerV2's
       global UniBlocks reading the last blocks' outputs
@@ -442,6 +447,21 @@ class VideoViT(TrainableMixin, BaseModule):
         state_dict.setdefault(prefix + 'temporal_pos_embed',
                               torch.zeros_like(self.temporal_pos_embed))
 
+    def _run(
+        self, module: nn.Module, x: torch.Tensor, layout: Optional[TokenLayout]
+    ) -> Tuple[torch.Tensor, Optional[TokenLayout]]:
+        """``x = module(x)``, or ``x, layout = module(x, layout)`` for a
+        token reducer (``needs_size = True``; the unreduced layout at the
+        first), with gradient checkpointing if set."""
+        args = (x, )
+        if getattr(module, 'needs_size', False):
+            args = (x, TokenLayout.initial(x) if layout is None else layout)
+        if self.with_cp and self.training and x.requires_grad:
+            out = checkpoint(module, *args, use_reentrant=False)
+        else:
+            out = module(*args)
+        return out if len(args) == 2 else (out, layout)
+
     def forward_blocks(
         self, x: torch.Tensor
     ) -> Tuple[torch.Tensor, List[torch.Tensor], List[bool]]:
@@ -460,24 +480,19 @@ class VideoViT(TrainableMixin, BaseModule):
         num_kept = (
             self.global_uniblocks.num_layers
             if self.global_uniblocks is not None else 0)
-        size = None  # patches per token, once a token reducer needs it
+        num_tokens = x.shape[2]
+        layout = None  # of the reduced tokens, once a token reducer needs it
         feats, is_grid = [], []
         for i, layer in enumerate(self.layers):
-            if self.with_cp and self.training and x.requires_grad:
-                x = checkpoint(layer, x, use_reentrant=False)
-            else:
-                x = layer(x)
-            module = self.between_blocks[str(i + 1)] \
-                if str(i + 1) in self.between_blocks else None
-            if getattr(module, 'needs_size', False):
-                if size is None:
-                    size = x.new_ones(*x.shape[:3], 1)
-                x, size = module(x, size)  # (B, T, N, C) -> (B, T, N', C)
-            elif module is not None:
-                x = module(x)  # e.g. (B, T, N, C) -> (B, T/2, N, C)
+            x, layout = self._run(layer, x, layout)
+            if str(i + 1) in self.between_blocks:
+                # e.g. (B, T, N, C) -> (B, T/2, N, C) or (B, T, N', C)
+                x, layout = self._run(self.between_blocks[str(i + 1)], x,
+                                      layout)
             if i >= self.num_layers - num_kept:
                 feats.append(x)
-                is_grid.append(size is None)
+                # reducers only remove tokens: as many means the grid
+                is_grid.append(x.shape[2] == num_tokens)
         return (self.ln1(x) if self.final_norm else x), feats, is_grid
 
     def forward_temporal(self, x: torch.Tensor) -> torch.Tensor:

@@ -1,6 +1,7 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
-"""STA: token pruning by semantic-aware temporal accumulation (Ding et al.,
-ICCV 2023), the token-pruning baseline of InTI (ECCV 2024, Table 2)."""
+"""A two-point ablation of the STA baseline of InTI (ECCV 2024, Table 2):
+STA-like scoring between two blocks (STA as its paper:
+:class:`~mmvidlm.models.layers.STALayer`)."""
 import math
 from typing import Tuple
 
@@ -8,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from mmvidlm.registry import MODELS
-from .token_reduction import TokenReduction, num_kept
+from .token_reduction import TokenLayout, TokenReduction, num_kept
 
 
 @MODELS.register_module()
@@ -52,22 +53,23 @@ class TemporalAccumulationPruning(TokenReduction):
         return torch.stack(scores, dim=1)
 
     def forward(self, x: torch.Tensor,
-                size: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+                layout: TokenLayout) -> Tuple[torch.Tensor, TokenLayout]:
         """Prune tokens.
 
         Args:
             x (Tensor): Tokens (B, T, N, C).
-            size (Tensor): Patches per token (B, T, N, 1).
+            layout (TokenLayout): Their layout.
 
         Returns:
-            tuple: Kept tokens (B, T, N', C) and their sizes (B, T, N', 1).
+            tuple: Kept tokens (B, T, N', C) and their layout.
         """
         P = x.shape[2] - 1
         k = num_kept(P, self.keep_ratio)
         if k == P:
-            return x, size
+            return x, layout
         keep = self.scores(x).topk(k, dim=-1).indices.sort(dim=-1).values
         # +1: skip [CLS]; (B, T, k) -> (B, T, 1 + k)
-        index = F.pad(keep + 1, (1, 0))[..., None]
-        return (x.gather(2, index.expand(-1, -1, -1,
-                                         x.shape[-1])), size.gather(2, index))
+        index = F.pad(keep + 1, (1, 0))
+        return x.gather(2, index[...,
+                                 None].expand(-1, -1, -1,
+                                              x.shape[-1])), layout.keep(index)

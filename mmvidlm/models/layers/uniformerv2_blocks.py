@@ -18,8 +18,62 @@ from ..utils.tokens import from_grid, to_grid
 from .transformer_layer import VideoTransformerLayer
 
 
+class LocalMHRAMixin:
+    """UniFormerV2's local MHRA for a :class:`VideoTransformerLayer`: the
+    modules (``lmhra1``, ``lmhra2``), their initialisation and their
+    residual update of the patch tokens, on the patch grid or, for reduced
+    tokens, on the grid their ``layout`` rebuilds
+    (:class:`~mmvidlm.models.layers.token_reduction.TokenLayout`)."""
+    adapters = ('lmhra1', 'lmhra2')
+
+    def build_local_mhra(self,
+                         dw_reduction: Optional[float] = 1.5,
+                         double_lmhra: bool = True,
+                         drop_path_rate: float = 0.) -> None:
+        """Build the local MHRAs (none for ``dw_reduction=None``)."""
+        self.drop_path = DropPath(
+            drop_path_rate) if drop_path_rate > 0 else nn.Identity()
+        with_lmhra = dw_reduction is not None
+        self.lmhra1 = Local_MHRA(
+            self.embed_dims, dw_reduction=dw_reduction) if with_lmhra else None
+        self.lmhra2 = Local_MHRA(
+            self.embed_dims,
+            dw_reduction=dw_reduction) if with_lmhra and double_lmhra else None
+
+    def init_weights(self):
+        """Generic initialisation, then the local MHRAs' expansions back
+        to zero (MMAction2's initialisation: the layer starts as the image
+        layer)."""
+        super().init_weights()
+        for lmhra in (self.lmhra1, self.lmhra2):
+            if lmhra is not None:
+                nn.init.zeros_(lmhra.pos_embed[3].weight)
+                nn.init.zeros_(lmhra.pos_embed[3].bias)
+
+    def local(self,
+              lmhra: Optional[nn.Module],
+              x: torch.Tensor,
+              layout=None) -> torch.Tensor:
+        """``x`` (B, T, N, C) plus the local MHRA's update of its patch
+        tokens (``x`` itself for ``lmhra=None``).
+
+        With a ``layout``, every patch position of the grid takes the value
+        of the token that holds it (pruned ones zero), and each token
+        receives the average update of its positions.
+        """
+        if lmhra is None:
+            return x
+        if layout is None:
+            grid = to_grid(x[:, :, 1:])
+            patches = from_grid(grid + self.drop_path(lmhra(grid)))
+            return torch.cat([x[:, :, :1], patches], dim=2)
+        # (B, T, N, C) -> (B, T, P, C) -> (B, C, T, H, W)
+        update = self.drop_path(lmhra(to_grid(layout.unmerge(x))))
+        return x + layout.merge(from_grid(update), x.shape[2])
+
+
 @MODELS.register_module()
-class LocalMHRALayer(VideoTransformerLayer):
+class LocalMHRALayer(LocalMHRAMixin, VideoTransformerLayer):
     """A ViT layer with UniFormerV2's local MHRA (local UniBlock).
 
     A residual local temporal relation aggregator (MMAction2's
@@ -37,7 +91,6 @@ class LocalMHRALayer(VideoTransformerLayer):
             local MHRAs. Defaults to 0.
         **kwargs: Arguments of :class:`VideoTransformerLayer`.
     """
-    adapters = ('lmhra1', 'lmhra2')
 
     def __init__(self,
                  dw_reduction: float = 1.5,
@@ -45,36 +98,15 @@ class LocalMHRALayer(VideoTransformerLayer):
                  drop_path_rate: float = 0.,
                  **kwargs):
         super().__init__(drop_path_rate=drop_path_rate, **kwargs)
-        self.drop_path = DropPath(
-            drop_path_rate) if drop_path_rate > 0 else nn.Identity()
-        self.lmhra1 = Local_MHRA(self.embed_dims, dw_reduction=dw_reduction)
-        self.lmhra2 = Local_MHRA(
-            self.embed_dims,
-            dw_reduction=dw_reduction) if double_lmhra else None
-
-    def init_weights(self):
-        """Generic initialisation, then the local MHRAs' expansions back
-        to zero (MMAction2's initialisation: the layer starts as the image
-        layer)."""
-        super().init_weights()
-        for lmhra in (self.lmhra1, self.lmhra2):
-            if lmhra is not None:
-                nn.init.zeros_(lmhra.pos_embed[3].weight)
-                nn.init.zeros_(lmhra.pos_embed[3].bias)
-
-    def _local(self, lmhra: nn.Module, x: torch.Tensor) -> torch.Tensor:
-        grid = to_grid(x[:, :, 1:])
-        patches = from_grid(grid + self.drop_path(lmhra(grid)))
-        return torch.cat([x[:, :, :1], patches], dim=2)
+        self.build_local_mhra(dw_reduction, double_lmhra, drop_path_rate)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, T = x.shape[:2]
-        x = self._local(self.lmhra1, x)
+        x = self.local(self.lmhra1, x)
         # (B, T, N, C) -> (B*T, N, C) for the spatial attention
         x = x.flatten(0, 1)
         x = (x + self.attn(self.ln1(x))).unflatten(0, (B, T))
-        if self.lmhra2 is not None:
-            x = self._local(self.lmhra2, x)
+        x = self.local(self.lmhra2, x)
         x = x.flatten(0, 1)
         return self.ffn(self.ln2(x), identity=x).unflatten(0, (B, T))
 

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from mmvidlm.models.layers import TokenMerging
+from mmvidlm.models.layers import TokenLayout, TokenMerging
 
 
 def tokens(P=16):
@@ -13,7 +13,8 @@ def tokens(P=16):
 @pytest.mark.parametrize('keep_ratio,kept', [(0.5, 8), (0.75, 12), (1., 16)])
 def test_reaches_the_token_budget(keep_ratio, kept):
     x = tokens()
-    out, size = TokenMerging(8, keep_ratio)(x, torch.ones(2, 3, 17, 1))
+    out, layout = TokenMerging(8, keep_ratio)(x, TokenLayout.initial(x))
+    size = layout.size
     assert out.shape == (2, 3, 1 + kept, 8)
     # Every input patch is accounted for once; [CLS] is kept as it is.
     assert torch.equal(size[:, :, 1:].sum(2), torch.full((2, 3, 1), 16.))
@@ -23,12 +24,14 @@ def test_reaches_the_token_budget(keep_ratio, kept):
 def test_merge_is_size_weighted():
     x = tokens()
     merge = TokenMerging(8, 0.5)
-    out, size = merge(x, torch.ones(2, 3, 17, 1))
+    out, layout = merge(x, TokenLayout.initial(x))
+    size = layout.size
     # The size-weighted sum of the patch tokens is preserved ...
     assert torch.allclose(
         (out[:, :, 1:] * size[:, :, 1:]).sum(2), x[:, :, 1:].sum(2), atol=1e-5)
     # ... also across two merges (sizes are carried).
-    out2, size2 = merge(out, size)
+    out2, layout2 = merge(out, layout)
+    size2 = layout2.size
     assert out2.shape[2] == 1 + 4
     assert torch.allclose(
         (out2[:, :, 1:] * size2[:, :, 1:]).sum(2),
@@ -39,7 +42,8 @@ def test_merge_is_size_weighted():
 def test_merges_the_most_similar_tokens():
     x = torch.randn(1, 1, 1 + 4, 8)
     x[0, 0, 2] = x[0, 0, 1]  # tokens 0 and 1 of the patches are equal
-    out, size = TokenMerging(8, 0.75)(x, torch.ones(1, 1, 5, 1))
+    out, layout = TokenMerging(8, 0.75)(x, TokenLayout.initial(x))
+    size = layout.size
     assert sorted(size[0, 0, 1:, 0].tolist()) == [1., 1., 2.]
     assert any(torch.allclose(t, x[0, 0, 1]) for t in out[0, 0, 1:])
 

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from mmvidlm.models.layers import TemporalAccumulationPruning
+from mmvidlm.models.layers import TemporalAccumulationPruning, TokenLayout
 
 
 def tokens(T=4, P=16, C=8):
@@ -13,15 +13,17 @@ def tokens(T=4, P=16, C=8):
 @pytest.mark.parametrize('keep_ratio,kept', [(0.5, 8), (0.25, 4), (1., 16)])
 def test_reaches_the_token_budget(keep_ratio, kept):
     x = tokens()
-    size = torch.arange(17.).expand(2, 4, 17)[..., None]
-    out, out_size = TemporalAccumulationPruning(8, keep_ratio)(x, size)
+    out, layout = TemporalAccumulationPruning(8, keep_ratio)(
+        x, TokenLayout.initial(x))
     assert out.shape == (2, 4, 1 + kept, 8)
     assert torch.equal(out[:, :, 0], x[:, :, 0])  # [CLS] kept
-    # Kept tokens are input tokens, in their original order, with sizes.
-    index = out_size[..., 0].long()
-    assert (index[..., 1:].diff(dim=-1) > 0).all()
-    assert torch.equal(out, x.gather(2, index[..., None].expand(-1, -1, -1,
-                                                                8)))
+    # Kept tokens are input tokens, in their original order: the kept grid
+    # positions hold tokens 1, 2, ... in turn.
+    kept_at = layout.source >= 0
+    assert (kept_at.sum(-1) == kept).all()
+    assert torch.equal(layout.source[kept_at].view(2, 4, kept),
+                       torch.arange(1, 1 + kept).expand(2, 4, kept))
+    assert torch.equal(out[:, :, 1:], x[:, :, 1:][kept_at].view(2, 4, kept, 8))
 
 
 def test_redundant_tokens_pass_their_score_back():

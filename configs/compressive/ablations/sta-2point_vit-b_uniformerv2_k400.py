@@ -1,0 +1,11 @@
+# Ablation of the STA baseline: STA-like pruning ([CLS] attention as
+# semantics) at InTI's insertion points (after blocks 5 and 9), keep_ratio set
+# to the paper's 192 GFLOPs, UniFormerV2's global UniBlocks, ViT-B/16,
+# Kinetics-400. The repository's STA baseline before issue 12.
+_base_ = ['../../inti/vit-b_uniformerv2_k400.py']
+model = dict(
+    backbone=dict(
+        compressor=dict(
+            _delete_=True,
+            type='TemporalAccumulationPruning',
+            keep_ratio=0.535)))
