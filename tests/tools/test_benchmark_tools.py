@@ -258,3 +258,36 @@ def test_synthetic_tome_and_sta_follow_their_papers(tmp_path):
     for name in ('ToMe', 'STA'):
         assert macs[name] == pytest.approx(
             macs['InTI + UniFormerV2 modules'], rel=0.03)
+
+
+def test_every_synthetic_method_loads_the_pretrained_tiny_vit(tmp_path):
+    """Every method starts from the pre-trained tiny ViT, even one whose new
+    modules outweigh it (UniFormerV2's global UniBlocks: about half of the
+    tiny backbone), which the loader refuses without ``allow_partial``."""
+    import argparse
+
+    import torch
+    from synthetic_benchmark import TINY, build_config
+
+    from mmvidlm.registry import MODELS
+    from mmvidlm.utils import register_all_modules
+    register_all_modules()
+    vit = MODELS.build(dict(type='VideoViT', **TINY))
+    checkpoint = str(tmp_path / 'vit.pth')
+    torch.save(
+        {
+            'state_dict': {
+                f'backbone.{k}': v
+                for k, v in vit.state_dict().items()
+            }
+        }, checkpoint)
+    args = argparse.Namespace(
+        lr=1e-3, data_root=str(tmp_path), videos=(4, 4), batch_size=2)
+    for method in load_methods('synthetic'):
+        cfg = build_config(method, 0, 1, args, str(tmp_path), checkpoint)
+        backbone = MODELS.build(cfg.model.backbone)
+        backbone.init_weights()
+        torch.testing.assert_close(
+            backbone.patch_embed.projection.weight,
+            vit.patch_embed.projection.weight,
+            msg=method.name)

@@ -166,8 +166,13 @@ def build_config(method: Method, seed: int, iters: int,
             **method.tiny['layer_cfgs']
         }
     if pretrained:
+        # A method's new modules (e.g. global UniBlocks) may outweigh the
+        # pre-trained ViT: they start from their own initialisation.
         backbone['init_cfg'] = dict(
-            type='Pretrained', checkpoint=pretrained, prefix='backbone.')
+            type='Pretrained',
+            checkpoint=pretrained,
+            prefix='backbone.',
+            allow_partial=True)
     optim_wrapper = dict(optimizer=dict(lr=args.lr))
     warmup = max(iters // 10, 1)
     data = dict(
