@@ -22,9 +22,14 @@ class InTIViT(VideoViT):
     * frame compressors (``halves_frames = True``): ``InterFrameToken
       Interpolation``, ``LinearPooling``, ``ConvPooling``, built with
       ``embed_dims`` and the ``num_frames`` they receive;
-    * token reducers: ``TokenMerging`` (ToMe), ``TemporalAccumulationPruning``
-      (STA), built with ``embed_dims`` and called with the tokens and the
-      number of patches each token stands for.
+    * token reducers between blocks: ``TokenMerging``,
+      ``TemporalAccumulationPruning`` (the two-point ToMe / STA ablations),
+      built with ``embed_dims`` and called with the tokens and their
+      :class:`TokenLayout`.
+
+    ToMe and STA as their papers set them up reduce tokens inside blocks:
+    they are layer types (``ToMeLayer``, ``STALayer``) with
+    ``compressor=None`` (``configs/compressive/``).
 
     This class only configures :class:`VideoViT`, whose block loop runs
     them. ``inti_layers=()`` (or ``compressor=None``) gives the naive
