@@ -54,3 +54,23 @@ def test_itm_reranking_progress_and_result(capsys, monkeypatch):
     torch.testing.assert_close(torch.cat([s.t2v_scores for s in samples]), t2v)
     torch.testing.assert_close(
         torch.stack([s.v2t_scores for s in samples]), v2t)
+
+
+def test_progress_in_a_log_file_is_a_few_plain_lines(capsys, monkeypatch):
+    """Written to a file (not a terminal), progress is one line per 10 %,
+    without the carriage returns of the terminal bar."""
+    with progress.progress_bar(95, 'Working') as update:
+        for _ in range(95):
+            update()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == 'Working'
+    assert len(lines) == 1 + 10 and '\r' not in ''.join(lines)
+    assert lines[1].startswith('10/95 (10 %)')
+    assert lines[-1].startswith('95/95 (100 %)') and 'ETA: 0s' in lines[-1]
+
+    monkeypatch.setattr(progress.sys.stdout, 'isatty', lambda: True)
+    with progress.progress_bar(3, 'Working') as update:
+        for _ in range(3):
+            update()
+    out = capsys.readouterr().out
+    assert out.count('\r') == 3 and '3/3' in out
