@@ -154,11 +154,11 @@ def parse_args():
     parser.add_argument(
         '--seeds', type=int, nargs='+', default=[0, 1, 2], help='seeds')
     parser.add_argument(
-        '--iters', type=int, default=150, help='fine-tuning steps')
+        '--iters', type=int, default=100, help='fine-tuning steps')
     parser.add_argument(
         '--pretrain-iters',
         type=int,
-        default=300,
+        default=200,
         help='steps of the plain model\'s "pre-training" on the task')
     parser.add_argument('--batch-size', type=int, default=16)
     parser.add_argument(
