@@ -43,6 +43,9 @@ def test_vl_benchmark_writes_table_csv_plot(run_tool, tmp_path):
     table = (tmp_path / 'synthetic_vl_benchmark.md').read_text()
     assert '| InTI + token mixing | InTI + token mixing |' in table
     assert 'load average' in table
+    # the combination against the plain encoder, paired by seed
+    assert '- InTI + token mixing − plain BLIP encoder: GFLOPs × 0.7' in table
+    assert 'QA direction acc (%) ' in table.split('paired by seed')[1]
     png = (tmp_path / 'synthetic_vl_benchmark.png').read_bytes()
     assert png.startswith(b'\x89PNG')
 

@@ -303,6 +303,30 @@ def retrieval_ceilings(data_root: str) -> tuple:
     return aware, blind
 
 
+def paired_differences(rows: List[dict], method: str,
+                       reference: str) -> List[str]:
+    """``method`` minus ``reference``, per metric, paired by task and seed
+    (both start from the same pre-trained weights): mean ± std over seeds
+    and how many seeds the method is ahead, for the table's notes."""
+    out = []
+    for key in METRICS:
+        runs = {
+            (r['task'], r['seed']): r[key]
+            for r in rows if r['method'] == reference and key in r
+        }
+        diffs = [
+            r[key] - runs[r['task'], r['seed']] for r in rows
+            if r['method'] == method and (r['task'], r['seed']) in runs
+        ]
+        if not diffs:
+            continue
+        std = statistics.stdev(diffs) if len(diffs) > 1 else 0.
+        ahead = sum(d > 0 for d in diffs)
+        out.append(f'{TITLES[key]} {statistics.mean(diffs):+.1f} ± '
+                   f'{std:.1f} (ahead in {ahead} of {len(diffs)} seeds)')
+    return out
+
+
 def summarise_tasks(rows: List[dict], methods: List[VLMethod],
                     tasks: List[str]) -> Dict[str, list]:
     """Mean ± std over seeds per task and method, table order."""
@@ -314,8 +338,9 @@ def summarise_tasks(rows: List[dict], methods: List[VLMethod],
     }
 
 
-def write_markdown(summary: Dict[str, list], pretrain_rows: List[dict], args,
-                   info: dict, path: str, plot_name: str) -> None:
+def write_markdown(summary: Dict[str, list], rows: List[dict],
+                   pretrain_rows: List[dict], args, info: dict, path: str,
+                   plot_name: str) -> None:
 
     def value(s, key):
         if s is None:
@@ -414,6 +439,22 @@ def write_markdown(summary: Dict[str, list], pretrain_rows: List[dict], args,
             for s in by_method[name].values()
         ]
         lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+    gflops = {
+        name: next(s for s in runs.values() if s)['gflops']
+        for name, runs in by_method.items()
+    }
+    combined = 'InTI + token mixing'
+    notes = [
+        f'- {combined} − {ref}: GFLOPs × {gflops[combined] / gflops[ref]:.3f}'
+        '; ' + '; '.join(paired_differences(rows, combined, ref))
+        for ref in ('token mixing', 'plain BLIP encoder', 'InTI')
+        if combined in gflops and ref in gflops
+    ]
+    if notes:
+        lines += [
+            '', 'Differences paired by seed (same pre-trained weights), '
+            'mean ± std over seeds:', '', *notes
+        ]
     lines += ['', f'![quality vs GFLOPs]({plot_name})', '']
     with open(path, 'w') as f:
         f.write('\n'.join(lines))
@@ -466,7 +507,7 @@ def write_outputs(rows, pretrain_rows, methods, args, info, base) -> None:
     write_csv(rows, base + '.csv',
               ['task', 'method', 'family', 'seed', *METRICS, *COST_KEYS])
     plot(summary, base + '.png')
-    write_markdown(summary, pretrain_rows, args, info, base + '.md',
+    write_markdown(summary, rows, pretrain_rows, args, info, base + '.md',
                    osp.basename(base) + '.png')
 
 
