@@ -90,3 +90,10 @@ def test_vl_benchmark_trains_what_the_configs_train(task, tmp_path):
     if task == 'retrieval':  # re-ranked by ITM as the configs test
         assert cfg.model.itm_topk == 128 and cfg.model.itm_loss_weight == 1
     assert cfg.train_cfg.max_iters == 1 and cfg.val_cfg is None
+
+
+def test_vl_benchmark_learning_rate_is_the_tasks_unless_given():
+    from synthetic_vl_benchmark import task_lr
+    assert task_lr('caption', argparse.Namespace(lr=None)) == 3e-3
+    assert task_lr('qa', argparse.Namespace(lr=None)) == 1e-3
+    assert task_lr('caption', argparse.Namespace(lr=5e-4)) == 5e-4
