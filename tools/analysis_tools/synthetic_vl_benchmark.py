@@ -28,12 +28,13 @@ each task:
    or text encoder, as the configs' partial fine-tuning would leave it from
    scratch, learns nothing), and is kept under ``<data-root>/pretrained/``
    for later runs with the same data and budget;
-2. for every seed, every method builds its config's encoder at the tiny size (InTI after
-   blocks 2 and 3 of 4, as its 5 and 9 of 12), loads that checkpoint (new
-   modules keep their initialisation) and fine-tunes what its config
-   trains: for captioning the encoder's groups (token mixing: the token
-   mixing layer and ``lp``; plain and InTI: the last layer, ``lp``, and
-   InTI's modules) and the language head (``lh``); for retrieval the same
+2. for every seed, every method builds its config's encoder at the tiny
+   size (InTI after blocks 2 and 3 of 4, as its 5 and 9 of 12), loads that
+   checkpoint (new modules keep their initialisation) and fine-tunes what
+   its config trains: for captioning the encoder's groups (token mixing:
+   the token-mixing layer and ``lp``; plain and InTI: the last layer,
+   ``lp``, and InTI's modules) and the language head (``lh``); for
+   retrieval the same
    encoder groups plus the projections, temperature, ITM head and text
    encoder; for QA everything, as the QA recipe
    (``configs/tokenmix/blip-b_msrvtt-qa.py``) trains every parameter
