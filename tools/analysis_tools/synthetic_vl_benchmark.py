@@ -394,7 +394,8 @@ def write_markdown(summary: Dict[str, list], rows: List[dict],
         f'{info["torch"]}, {args.workers} worker process(es), 1 thread '
         f'each; load average {info["load_avg"][0]:.2f} before, '
         f'{statistics.mean(loads):.2f} on average and {max(loads):.2f} at '
-        f'most when a run ended (other users shared the machine); wall '
+        f'most when a run ended (the benchmark\'s own workers count for '
+        f'up to {args.workers}); wall '
         f'time {info["wall_s"] / 60:.1f} min for {info["runs"]} runs',
         '- model: the tiny BLIP of the demos '
         '(`configs/_base_/models/blip_tiny.py`: ViT 64 wide, 4 layers, '
