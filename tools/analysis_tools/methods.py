@@ -1,7 +1,8 @@
 # Copyright (c) mmvidlm authors. All rights reserved.
 """The methods the benchmark tools compare: one list, read by
-``compare_methods.py``, ``clip_length_scaling.py`` and
-``synthetic_benchmark.py``.
+``compare_methods.py``, ``clip_length_scaling.py``,
+``synthetic_benchmark.py`` and, for its video encoders,
+``synthetic_vl_benchmark.py`` (:data:`VL_METHODS`).
 
 Each entry names a method, its family and its config, plus what only the
 benchmarks need: the label of its video encoder in the speed tables
@@ -14,7 +15,7 @@ benchmarks only choose among them.
 """
 import importlib.util
 import os.path as osp
-from typing import List, NamedTuple, Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 #: Configs shipped inside the installed MMAction2 package start with this.
@@ -124,28 +125,78 @@ METHODS = (
 )
 
 
-def load_methods(kind: str,
-                 only: Optional[Sequence[str]] = None) -> List[Method]:
+class VLMethod(NamedTuple):
+    """A video encoder of the synthetic video-language benchmark
+    (``synthetic_vl_benchmark.py``).
+
+    Args:
+        name (str): Its name in the tables.
+        family (str): baseline, token mixing, InTI or InTI + token mixing.
+        configs (dict): Its config of each task (``'caption'``,
+            ``'retrieval'``), entries of the method index: the benchmark
+            takes their video encoder and what they train.
+        tiny (dict): Backbone overrides for the tiny BLIP encoder, merged
+            over its common tiny settings (e.g. the InTI insertion points).
+    """
+    name: str
+    family: str
+    configs: dict
+    tiny: dict = {}
+
+
+def _vl_configs(caption: str, retrieval: str) -> dict:
+    """The configs of a video encoder by task, under ``configs/``."""
+    return dict(caption=f'configs/{caption}', retrieval=f'configs/{retrieval}')
+
+
+#: The video encoders of the synthetic video-language benchmark; the first
+#: is the reference whose weights every other one starts from.
+VL_METHODS = (
+    VLMethod(
+        'plain BLIP encoder', 'baseline',
+        _vl_configs('peft/plain_blip-b_msrvtt-caption.py',
+                    'peft/plain_blip-b_msrvtt-retrieval.py')),
+    VLMethod(
+        'token mixing', 'token mixing',
+        _vl_configs('tokenmix/blip-b_msrvtt-caption.py',
+                    'tokenmix/blip-b_msrvtt-retrieval.py')),
+    VLMethod(
+        'InTI', 'InTI',
+        _vl_configs('inti_tokenmix/inti-only_blip-b_msrvtt-caption.py',
+                    'inti_tokenmix/inti-only_blip-b_msrvtt-retrieval.py'),
+        TINY_INTI),
+    VLMethod(
+        'InTI + token mixing', 'InTI + token mixing',
+        _vl_configs('inti_tokenmix/blip-b_msrvtt-caption.py',
+                    'inti_tokenmix/blip-b_msrvtt-retrieval.py'), TINY_INTI),
+)
+
+
+def load_methods(kind: str, only: Optional[Sequence[str]] = None) -> list:
     """The methods a tool compares, in table order.
 
     Args:
         kind (str): ``'speed'`` (the timed video encoders, ``Method.speed``
-            set) or ``'synthetic'`` (the tiny classifiers, ``Method.tiny``
-            set).
+            set), ``'synthetic'`` (the tiny classifiers, ``Method.tiny``
+            set) or ``'vl'`` (:data:`VL_METHODS`, the video encoders of the
+            synthetic video-language benchmark).
         only (Sequence[str], optional): Keep the methods whose name (or
             speed label) contains one of these substrings, case-insensitive;
             an unmatched substring is an error.
 
     Returns:
-        list[Method]: The methods; for ``'speed'`` with ``name`` replaced by
-        the speed label.
+        list[Method | VLMethod]: The methods; for ``'speed'`` with ``name``
+        replaced by the speed label.
     """
     if kind == 'speed':
         methods = [m._replace(name=m.speed) for m in METHODS if m.speed]
     elif kind == 'synthetic':
         methods = [m for m in METHODS if m.tiny is not None]
+    elif kind == 'vl':
+        methods = list(VL_METHODS)
     else:
-        raise ValueError(f"kind must be 'speed' or 'synthetic', got {kind!r}")
+        raise ValueError(
+            f"kind must be 'speed', 'synthetic' or 'vl', got {kind!r}")
     methods = [_indexed(m) for m in methods]
     if not only:
         return methods
@@ -161,15 +212,20 @@ def load_methods(kind: str,
     ]
 
 
-def _indexed(method: Method) -> Method:
-    """Check that the method's config is an entry of the method index."""
-    if method.config.startswith(MMACTION_PREFIX):
+def _indexed(method):
+    """Check that the method's configs are entries of the method index."""
+    configs = method.configs.values() if isinstance(
+        method, VLMethod) else [method.config]
+    configs = [c for c in configs if not c.startswith(MMACTION_PREFIX)]
+    if not configs:
         return method
     spec = importlib.util.spec_from_file_location(
         'model_index', osp.join(osp.dirname(__file__), 'model_index.py'))
     model_index = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(model_index)
-    if method.config not in model_index.models_by_config():
-        raise KeyError(f'{method.config} ({method.name}) has no entry in the '
-                       f'method index (configs/<method>/metafile.yml).')
+    indexed = model_index.models_by_config()
+    for config in configs:
+        if config not in indexed:
+            raise KeyError(f'{config} ({method.name}) has no entry in the '
+                           f'method index (configs/<method>/metafile.yml).')
     return method

@@ -173,16 +173,12 @@ def build_config(method: Method, seed: int, iters: int,
             checkpoint=pretrained,
             prefix='backbone.',
             allow_partial=True)
-    optim_wrapper = dict(optimizer=dict(lr=args.lr))
-    warmup = max(iters // 10, 1)
     data = dict(
         data_root=args.data_root,
         num_videos=dict(train=args.videos[0], val=args.videos[1]))
     cfg.merge_from_dict({
         'model.backbone':
         dict(_delete_=True, **backbone),
-        'optim_wrapper':
-        optim_wrapper,
         'train_dataloader.batch_size':
         args.batch_size,
         'train_dataloader.dataset':
@@ -193,6 +189,31 @@ def build_config(method: Method, seed: int, iters: int,
         data,
         'test_evaluator':
         dict(_delete_=True, type='SyntheticMotionMetric'),
+    })
+    apply_budget(cfg, seed, iters, args.lr, work_dir)
+    return cfg
+
+
+def apply_budget(cfg: Config, seed: int, iters: int, lr: float,
+                 work_dir: str) -> None:
+    """Merge the budget every benchmark run shares into a Runner config.
+
+    ``iters`` steps of an ``IterBasedTrainLoop`` with the config's
+    optimizer at ``lr`` (10 % linear warm-up, then cosine to 1 % of
+    ``lr``), no validation, no checkpoints, only errors in the log, spawned
+    data workers (the runs are pool workers already) and the seed.
+
+    Args:
+        cfg (Config): The run's config, changed in place.
+        seed (int): Seed of the weights, the data order and the sampling.
+        iters (int): Training steps (schedule length).
+        lr (float): Learning rate of the config's optimizer.
+        work_dir (str): The run's work directory.
+    """
+    warmup = max(iters // 10, 1)
+    cfg.merge_from_dict({
+        'optim_wrapper.optimizer.lr':
+        lr,
         'train_cfg':
         dict(
             _delete_=True,
@@ -209,12 +230,11 @@ def build_config(method: Method, seed: int, iters: int,
             dict(
                 type='CosineAnnealingLR',
                 T_max=max(iters - warmup, 1),
-                eta_min=args.lr * 0.01,
+                eta_min=lr * 0.01,
                 by_epoch=False,
                 begin=warmup,
                 end=max(iters, warmup + 1))
         ],
-        # no validation, no checkpoints, only errors in the log
         'default_hooks.checkpoint':
         None,
         'default_hooks.logger.interval':
@@ -235,7 +255,31 @@ def build_config(method: Method, seed: int, iters: int,
     })
     for key in ('val_dataloader', 'val_cfg', 'val_evaluator'):
         cfg[key] = None
-    return cfg
+
+
+def encoder_gflops(backbone: torch.nn.Module, num_frames: int,
+                   img_size: int) -> float:
+    """GFLOPs (multiply-adds) of a video encoder for one clip, counted on
+    a meta copy as ``tools/analysis_tools/get_flops.py`` does."""
+    from mmvidlm.utils.flops import count_macs
+    backbone = copy.deepcopy(backbone).eval().requires_grad_(False)
+    clip = torch.zeros(1, 3, num_frames, img_size, img_size, device='meta')
+    return count_macs(backbone.to('meta'), clip) / 1e9
+
+
+def model_costs(model: torch.nn.Module, num_frames: int,
+                img_size: int) -> dict:
+    """GFLOPs of the model's video encoder (``model.backbone``) for one
+    clip and its updated (trained) parameters: the encoder's
+    (``updated_params_visual``), the whole model's (``updated_params``) and
+    its total (``total_params``)."""
+    from mmvidlm.models.utils import updated_params
+    parts = updated_params(model)
+    return dict(
+        gflops=encoder_gflops(model.backbone, num_frames, img_size),
+        updated_params_visual=parts['backbone'][1],
+        updated_params=sum(trained for _, trained in parts.values()),
+        total_params=sum(total for total, _ in parts.values()))
 
 
 def _init_worker() -> None:
@@ -244,6 +288,35 @@ def _init_worker() -> None:
     # Runs are many: only errors are worth printing from the workers.
     quiet_logs('ERROR')
     register_all_modules()
+
+
+def train_and_test(cfg: Config, save_to: Optional[str] = None) -> tuple:
+    """Train, then test, the run of ``cfg`` with MMEngine's ``Runner``.
+
+    Args:
+        cfg (Config): The run's config (:func:`apply_budget` applied).
+        save_to (str, optional): Save the trained weights there (written
+            atomically); when an earlier run saved them, load them instead
+            of training and only test.
+
+    Returns:
+        tuple: The ``Runner`` and the test metrics.
+    """
+    from mmengine.runner import Runner
+    cached = bool(save_to) and osp.exists(save_to)
+    if cached:  # trained by an earlier run: only test it
+        cfg.load_from = save_to
+    runner = Runner.from_cfg(cfg)
+    if not cached:
+        runner.train()
+    if save_to and not cached:
+        runner.save_checkpoint(
+            osp.dirname(save_to),
+            osp.basename(save_to) + '.tmp',
+            save_optimizer=False,
+            save_param_scheduler=False)
+        os.replace(save_to + '.tmp', save_to)
+    return runner, runner.test()
 
 
 def run(method: Method,
@@ -256,59 +329,35 @@ def run(method: Method,
     With ``save_to`` the run is the pre-training: its weights are saved
     there, or loaded from there when an earlier run saved them.
     """
-    from mmengine.runner import Runner
-
-    from mmvidlm.models.utils import updated_params
-    from mmvidlm.utils.flops import count_macs
     start = time.time()
     iters = args.pretrain_iters if save_to else args.iters
-    cached = bool(save_to) and osp.exists(save_to)
     slug = re.sub(r'\W+', '-', method.name).strip('-')
     with tempfile.TemporaryDirectory(prefix=f'{slug}_seed{seed}_') as tmp:
-        cfg = build_config(method, seed, max(iters, 1), args, tmp,
-                           None if cached else pretrained)
-        if cached:  # pre-trained by an earlier run: only test it
-            cfg.load_from = save_to
-        runner = Runner.from_cfg(cfg)
-        if not cached:
-            runner.train()
-        if save_to and not cached:
-            runner.save_checkpoint(
-                osp.dirname(save_to),
-                osp.basename(save_to) + '.tmp',
-                save_optimizer=False,
-                save_param_scheduler=False)
-            os.replace(save_to + '.tmp', save_to)
-        metrics = runner.test()
+        cfg = build_config(method, seed, max(iters, 1), args, tmp, pretrained)
+        runner, metrics = train_and_test(cfg, save_to)
     model = runner.model
     row = dict(method=method.name, family=method.family, seed=seed)
     row.update({
         key: metrics[f'synthetic/{name}']
         for key, name in ACCURACY_KEYS.items()
     })
-    T, size = TINY['num_frames'], TINY['img_size']
-    # Counted on a meta copy, as tools/analysis_tools/get_flops.py does.
-    backbone = copy.deepcopy(model.backbone).eval().requires_grad_(False)
-    row['gflops'] = count_macs(
-        backbone.to('meta'), torch.zeros(1, 3, T, size, size,
-                                         device='meta')) / 1e9
-    parts = updated_params(model)
-    row['updated_params_visual'] = parts['backbone'][1]
-    row['updated_params'] = sum(trained for _, trained in parts.values())
-    row['total_params'] = sum(total for total, _ in parts.values())
+    row.update(model_costs(model, TINY['num_frames'], TINY['img_size']))
     row['seconds'] = time.time() - start
     return row
 
 
-def summarise(rows: List[dict], methods: Sequence[Method]) -> list:
-    """Mean and standard deviation over seeds, per method, table order."""
+def summarise(rows: List[dict],
+              names: Sequence[str],
+              keys: Sequence[str] = ACCURACIES) -> list:
+    """Mean and standard deviation over seeds of ``keys``, per method
+    (``row['method']``), in the order of ``names``."""
     out = []
-    for method in methods:
-        runs = [r for r in rows if r['method'] == method.name]
+    for name in names:
+        runs = [r for r in rows if r['method'] == name]
         if not runs:
             continue
         summary = dict(runs[0], seeds=len(runs))
-        for key in ACCURACIES:
+        for key in keys:
             values = [r[key] for r in runs]
             summary[key] = statistics.mean(values)
             summary[key + '_std'] = statistics.stdev(values) \
@@ -317,11 +366,13 @@ def summarise(rows: List[dict], methods: Sequence[Method]) -> list:
     return out
 
 
-def write_csv(rows: List[dict], path: str) -> None:
-    keys = [
-        'method', 'family', 'seed', *ACCURACIES, 'gflops',
-        'updated_params_visual', 'updated_params', 'total_params', 'seconds'
-    ]
+#: Columns of a run's row after its accuracies (CSV).
+COST_KEYS = ('gflops', 'updated_params_visual', 'updated_params',
+             'total_params', 'seconds')
+
+
+def write_csv(rows: List[dict], path: str, keys: Sequence[str]) -> None:
+    """One CSV row per run with the given columns."""
     with open(path, 'w', newline='') as f:
         writer = csv.DictWriter(f, keys, extrasaction='ignore')
         writer.writeheader()
@@ -481,8 +532,9 @@ def main():
 
 
 def write_outputs(rows, methods, pretrain_rows, args, info, base) -> None:
-    summary = summarise(rows, methods)
-    write_csv(rows, base + '.csv')
+    summary = summarise(rows, [m.name for m in methods])
+    write_csv(rows, base + '.csv',
+              ['method', 'family', 'seed', *ACCURACIES, *COST_KEYS])
     plot(summary, base + '.png')
     write_markdown(summary, pretrain_rows, args, info, base + '.md',
                    osp.basename(base) + '.png')
