@@ -1,5 +1,8 @@
 # Baseline: STA as its paper (r tokens of every frame pruned after blocks 1, 5
-# and 9, _base_/tome_sta.py) with UniFormerV2's global UniBlocks, ViT-B/16,
-# UCF101 split 1 (ECCV 2024, Appendix A).
-_base_ = ['../inti/vit-b_uniformerv2_ucf101.py', './_base_/tome_sta.py']
+# and 9, r in configs/_base_/models/tome_sta_layers.py) with UniFormerV2's
+# global UniBlocks, ViT-B/16, UCF101 split 1 (ECCV 2024, Appendix A).
+_base_ = [
+    '../inti/vit-b_uniformerv2_ucf101.py',
+    '../_base_/models/tome_sta_layers.py'
+]
 model = dict(backbone=dict(compressor=None, layer_cfgs=_base_.sta_layers))
