@@ -3,29 +3,16 @@
 #   python tools/train.py configs/demo/tokenmix_blip-tiny_synthetic-retrieval.py
 _base_ = [
     '../_base_/models/blip_tiny.py',
-    '../_base_/datasets/synthetic_retrieval.py', '../_base_/default_runtime.py'
+    '../_base_/datasets/synthetic_retrieval.py',
+    '../_base_/schedules/adamw_blip-tiny_synthetic.py',
+    '../_base_/default_runtime.py'
 ]
 model = _base_.tiny_retriever
 
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12, val_interval=12)
-optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.01),
-    clip_grad=dict(max_norm=5, norm_type=2))
+train_cfg = dict(max_epochs=12, val_interval=12)
 param_scheduler = [
-    dict(
-        type='LinearLR',
-        start_factor=0.1,
-        by_epoch=True,
-        begin=0,
-        end=1,
-        convert_to_iter_based=True),
-    dict(
-        type='CosineAnnealingLR',
-        T_max=11,
-        eta_min=1e-5,
-        by_epoch=True,
-        begin=1,
-        end=12)
+    _base_.param_scheduler[0],
+    dict(_base_.param_scheduler[1], T_max=11, end=12)
 ]
 default_hooks = dict(
     logger=dict(interval=6), checkpoint=dict(interval=12, save_best=None))
