@@ -59,7 +59,7 @@ import statistics
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 from benchmark import machine_info, quiet_logs
@@ -103,18 +103,36 @@ def parse_args():
         nargs='+',
         help='only these methods (substrings of their names; naive is the '
         'reference and always runs)')
+    add_budget_args(
+        parser,
+        iters=400,
+        pretrain_iters=800,
+        pretrain_help='steps of the naive "image pre-training"',
+        lr=1e-3,
+        lr_help='AdamW learning rate',
+        videos=(64, 32),
+        data_root=osp.join(REPO, 'data', 'synthetic_benchmark'),
+        data_root_help='cache of the generated videos')
+    return parser.parse_args()
+
+
+def add_budget_args(parser: argparse.ArgumentParser, *, iters: int,
+                    pretrain_iters: int, pretrain_help: str,
+                    lr: Optional[float], lr_help: str, videos: Tuple[int, int],
+                    data_root: str, data_root_help: str) -> None:
+    """The options every synthetic benchmark shares (seeds, steps, batch,
+    learning rate, workers, data, output), with the tool's defaults."""
     parser.add_argument(
         '--seeds', type=int, nargs='+', default=[0, 1, 2], help='seeds')
     parser.add_argument(
-        '--iters', type=int, default=400, help='fine-tuning steps')
+        '--iters', type=int, default=iters, help='fine-tuning steps')
     parser.add_argument(
         '--pretrain-iters',
         type=int,
-        default=800,
-        help='steps of the naive "image pre-training"')
+        default=pretrain_iters,
+        help=pretrain_help)
     parser.add_argument('--batch-size', type=int, default=16)
-    parser.add_argument(
-        '--lr', type=float, default=1e-3, help='AdamW learning rate')
+    parser.add_argument('--lr', type=float, default=lr, help=lr_help)
     parser.add_argument(
         '--workers',
         type=int,
@@ -125,18 +143,14 @@ def parse_args():
         '--videos',
         type=int,
         nargs=2,
-        default=(64, 32),
+        default=videos,
         metavar=('TRAIN', 'VAL'),
         help='synthetic videos per class')
-    parser.add_argument(
-        '--data-root',
-        default=osp.join(REPO, 'data', 'synthetic_benchmark'),
-        help='cache of the generated videos')
+    parser.add_argument('--data-root', default=data_root, help=data_root_help)
     parser.add_argument(
         '--out-dir',
         default=osp.join(REPO, 'benchmarks', 'results'),
         help='where the table, CSV and plot go')
-    return parser.parse_args()
 
 
 def build_config(method: Method, seed: int, iters: int,

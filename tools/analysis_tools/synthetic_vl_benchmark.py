@@ -73,9 +73,9 @@ from typing import Dict, List, NamedTuple, Optional
 from benchmark import machine_info
 from methods import REPO, VLMethod, load_methods
 from mmengine.config import Config
-from synthetic_benchmark import (COST_KEYS, _init_worker, apply_budget,
-                                 model_costs, summarise, train_and_test,
-                                 write_csv)
+from synthetic_benchmark import (COST_KEYS, _init_worker, add_budget_args,
+                                 apply_budget, model_costs, summarise,
+                                 train_and_test, write_csv)
 
 #: The tiny BLIP video encoder's settings (size and BLIP's layout), merged
 #: over every method's encoder (its type, method layers and ``trainable``
@@ -157,47 +157,24 @@ def parse_args():
         help='only these methods (substrings of their names; the plain '
         'encoder is the reference and always runs)')
     parser.add_argument(
-        '--seeds', type=int, nargs='+', default=[0, 1, 2], help='seeds')
-    parser.add_argument(
-        '--iters', type=int, default=100, help='fine-tuning steps')
-    parser.add_argument(
         '--pretrain-per-seed',
         action='store_true',
         help='pre-train the plain model once per seed (the motion '
         'benchmark\'s protocol) instead of once per task with the first '
         'seed')
-    parser.add_argument(
-        '--pretrain-iters',
-        type=int,
-        default=600,
-        help='steps of the plain model\'s "pre-training" on the task')
-    parser.add_argument('--batch-size', type=int, default=16)
-    parser.add_argument(
-        '--lr',
-        type=float,
-        help='AdamW learning rate of every task (default: each task\'s demo '
-        'config\'s: 3e-3 for captioning, 1e-3 for retrieval and QA)')
-    parser.add_argument(
-        '--workers',
-        type=int,
-        default=min(2,
-                    os.cpu_count() or 1),
-        help='parallel runs (one thread each)')
-    parser.add_argument(
-        '--videos',
-        type=int,
-        nargs=2,
-        default=(24, 8),
-        metavar=('TRAIN', 'VAL'),
-        help='synthetic videos per class')
-    parser.add_argument(
-        '--data-root',
-        default=osp.join(REPO, 'data', 'synthetic_vl_benchmark'),
-        help='cache of the generated videos and pre-trained weights')
-    parser.add_argument(
-        '--out-dir',
-        default=osp.join(REPO, 'benchmarks', 'results'),
-        help='where the table, CSV and plot go')
+    add_budget_args(
+        parser,
+        iters=100,
+        pretrain_iters=600,
+        pretrain_help='steps of the plain model\'s "pre-training" on the '
+        'task',
+        lr=None,
+        lr_help='AdamW learning rate of every task (default: each task\'s '
+        'demo config\'s: 3e-3 for captioning, 1e-3 for retrieval and QA)',
+        videos=(24, 8),
+        data_root=osp.join(REPO, 'data', 'synthetic_vl_benchmark'),
+        data_root_help='cache of the generated videos and pre-trained '
+        'weights')
     return parser.parse_args()
 
 

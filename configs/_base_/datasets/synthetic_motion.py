@@ -56,5 +56,7 @@ val_dataloader = dict(
         **synthetic))
 test_dataloader = val_dataloader
 
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator

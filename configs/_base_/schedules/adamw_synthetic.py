@@ -1,7 +1,6 @@
-# A short CPU schedule for the synthetic videos.
+# A short CPU schedule for the synthetic videos (the data bases set the
+# val/test loops).
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12, val_interval=4)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
 
 optim_wrapper = dict(
     optimizer=dict(
